@@ -1,0 +1,242 @@
+"""The one module that talks to git.
+
+Everything returns plain records; every git failure becomes a GitError that says what to do.
+Bulk reads (blobs, raw commits) go through one `git cat-file --batch` process, never a process
+per object.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import git as gitpython
+
+from govern_as_code.errors import GitError
+
+_ENV = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    path: str
+    mode: str
+    sha: str
+    size: int
+
+    @property
+    def is_symlink(self) -> bool:
+        return self.mode == "120000"
+
+    @property
+    def is_submodule(self) -> bool:
+        return self.mode == "160000"
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """A commit that changed a path, as `git log` walks the history that produced the file."""
+
+    commit: str
+    path: str
+
+
+class Repository:
+    """A git repository on disk."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        try:
+            self._repo = gitpython.Repo(root)
+        except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError) as e:
+            raise GitError(f"{root} is not a git repository",
+                           "run the command inside the portfolio's git repository, or pass --repo") from e
+
+    @classmethod
+    def discover(cls, path: Path) -> Repository | None:
+        """The repository whose top level is `path`, or None when `path` is not in git."""
+        try:
+            repo = gitpython.Repo(path, search_parent_directories=True)
+        except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError):
+            return None
+        if repo.working_tree_dir is None:
+            return None
+        return cls(Path(repo.working_tree_dir))
+
+    @property
+    def git_dir(self) -> Path:
+        return Path(self._repo.git_dir)
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    def run(self, *args: str, input: bytes | None = None, check: bool = True) -> bytes:
+        """Run git in this repository; a failure becomes a GitError naming the command."""
+        result = subprocess.run(
+            ["git", "-C", str(self.root), *args], input=input, capture_output=True, env=_ENV,
+            check=False,
+        )
+        if check and result.returncode != 0:
+            detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"git {args[0]} failed: {detail[-1] if detail else 'no output'}",
+                           "check the repository and the revision you named")
+        return result.stdout
+
+    def _cat_batch(self, names: Sequence[str]) -> dict[str, bytes]:
+        if not names:
+            return {}
+        out = self.run("cat-file", "--batch", input="".join(f"{n}\n" for n in names).encode())
+        found: dict[str, bytes] = {}
+        offset = 0
+        for name in names:
+            end = out.index(b"\n", offset)
+            header = out[offset:end].decode()
+            offset = end + 1
+            if header.endswith(" missing"):
+                continue
+            size = int(header.rsplit(" ", 1)[1])
+            found[name] = out[offset:offset + size]
+            offset += size + 1
+        return found
+
+    # --- revisions --------------------------------------------------------------------------
+
+    def resolve(self, rev: str) -> str:
+        """The commit id of `rev`; a missing ref is a GitError with the fetch to run."""
+        out = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}",
+                       check=False)
+        if not out.strip():
+            hint = (f"fetch it first (git fetch origin {rev.removeprefix('origin/')}) and, in CI,"
+                    " check out with full history (actions/checkout: fetch-depth: 0)")
+            raise GitError(f"the revision {rev!r} is not in this repository", hint)
+        return out.decode().strip()
+
+    def has_commits(self) -> bool:
+        return bool(self.run("rev-parse", "--verify", "--quiet", "HEAD", check=False).strip())
+
+    def is_shallow(self) -> bool:
+        return self.run("rev-parse", "--is-shallow-repository").strip() == b"true"
+
+    def require_full_history(self) -> None:
+        if self.is_shallow():
+            raise GitError(
+                "this is a shallow clone: the approval history cannot be verified",
+                "fetch the full history (git fetch --unshallow; in GitHub Actions set"
+                " fetch-depth: 0 on actions/checkout)",
+            )
+
+    def merge_base(self, a: str, b: str) -> str | None:
+        out = self.run("merge-base", a, b, check=False).strip()
+        return out.decode() or None
+
+    def ref_exists(self, ref: str) -> bool:
+        return bool(self.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}",
+                             check=False).strip())
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        result = subprocess.run(
+            ["git", "-C", str(self.root), "merge-base", "--is-ancestor", ancestor, descendant],
+            capture_output=True, env=_ENV, check=False,
+        )
+        return result.returncode == 0
+
+    def rev_before(self, moment: datetime, rev: str = "HEAD") -> str | None:
+        """The last commit of `rev`'s first-parent history committed at or before `moment`."""
+        out = self.run("rev-list", "-1", "--first-parent", f"--before={moment.isoformat()}", rev)
+        return out.decode().strip() or None
+
+    def commit_time(self, rev: str) -> datetime:
+        out = self.run("show", "-s", "--format=%cI", rev).decode().strip()
+        return datetime.fromisoformat(out)
+
+    # --- trees and files --------------------------------------------------------------------
+
+    def worktree_files(self) -> list[str]:
+        """Tracked files and untracked files that git does not ignore, repo-relative."""
+        out = self.run("ls-files", "-z", "--cached", "--others", "--exclude-standard",
+                       "--deduplicate")
+        return sorted({p for p in out.decode("utf-8", "surrogateescape").split("\0") if p})
+
+    def tree(self, rev: str) -> list[TreeEntry]:
+        out = self.run("ls-tree", "-r", "-l", "-z", "--full-tree", rev)
+        entries = []
+        for record in out.decode("utf-8", "surrogateescape").split("\0"):
+            if not record:
+                continue
+            meta, path = record.split("\t", 1)
+            mode, kind, sha, size = meta.split()
+            entries.append(TreeEntry(path, mode, sha, int(size) if size != "-" else 0))
+        return entries
+
+    def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
+        return self._cat_batch(list(dict.fromkeys(shas)))
+
+    def read_file(self, rev: str, path: str) -> bytes | None:
+        return self._cat_batch([f"{rev}:{path}"]).get(f"{rev}:{path}")
+
+    def dirty_paths(self, pathspecs: Sequence[str] = ()) -> set[str]:
+        """Paths whose working-tree content differs from HEAD, untracked ones included."""
+        out = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
+                       *pathspecs)
+        paths = set()
+        records = out.decode("utf-8", "surrogateescape").split("\0")
+        skip_next = False
+        for record in records:
+            if skip_next:
+                skip_next = False
+                continue
+            if not record:
+                continue
+            status, path = record[:2], record[3:]
+            paths.add(path)
+            if status[0] in "RC":
+                skip_next = True
+        return paths
+
+    # --- history ----------------------------------------------------------------------------
+
+    def changes(self, rev: str, pathspecs: Sequence[str]) -> list[FileChange]:
+        """Every commit in `rev`'s history that produced the current content of the paths.
+
+        git's default history simplification follows the parent a merge took a file from, so
+        the commits listed are exactly those whose edits the file carries; a merge that changed
+        the file relative to every parent (an "evil merge") is listed too.
+        """
+        out = self.run("log", "--format=%x01%H", "--name-only", "-z",
+                       "--diff-merges=dense-combined", "--no-renames", rev, "--", *pathspecs)
+        changes = []
+        for block in out.decode("utf-8", "surrogateescape").split("\x01"):
+            if not block.strip("\0\n"):
+                continue
+            commit, _, rest = block.partition("\n")
+            for path in rest.split("\0"):
+                path = path.strip("\n")
+                if path:
+                    changes.append(FileChange(commit.strip("\0"), path))
+        return changes
+
+    def raw_commits(self, shas: Iterable[str]) -> dict[str, bytes]:
+        """The raw commit objects (headers, signature and message) of the given commits."""
+        return self._cat_batch(list(dict.fromkeys(shas)))
+
+    def log(self, rev: str, pathspecs: Sequence[str] = (), *, fmt: str) -> list[str]:
+        out = self.run("log", f"--format={fmt}%x00", rev, "--", *pathspecs)
+        return [r.strip("\n") for r in out.decode("utf-8", "replace").split("\0") if r.strip()]
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def config(self, key: str) -> str | None:
+        out = self.run("config", "--get", key, check=False).decode().strip()
+        return out or None
+
+    def commit_paths(self, paths: Sequence[str], message: str, *, sign: bool) -> str:
+        """Stage `paths` and commit only them, signed with the user's own git configuration."""
+        self.run("add", "--", *paths)
+        args = ["commit", "--only", "-m", message]
+        if sign:
+            args.append("-S")
+        self.run(*args, "--", *paths)
+        return self.resolve("HEAD")

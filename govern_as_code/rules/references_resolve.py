@@ -1,0 +1,110 @@
+"""Every reference names a document that exists.
+
+Project → initiative, workflow, owner, sponsors and assessor; model → project and owner;
+version → model and author; approval → version (or trust-root document) and reviewer;
+deployment → version and a declared environment; people in every owner, sponsor, reviewer,
+completedBy and comment field.
+
+Passing::
+
+    kind: Model
+    spec: {project: churn-prediction, task: classification, riskTier: high}
+
+Failing (no Project `churn` exists)::
+
+    kind: Model
+    spec: {project: churn, task: classification, riskTier: high}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from govern_as_code.documents.kinds import (
+    ApprovalDocument,
+    DeploymentDocument,
+    InitiativeDocument,
+    ModelDocument,
+    ModelVersionDocument,
+    ProjectDocument,
+)
+from govern_as_code.portfolio import Document, Portfolio
+from govern_as_code.problems import Problem
+from govern_as_code.rules.base import NoOptions, RuleContext
+
+ID = "references-resolve"
+SUMMARY = "Every reference names a document that exists."
+KINDS = ("Initiative", "Project", "Model", "ModelVersion", "Approval", "Deployment")
+Options = NoOptions
+
+Ref = tuple[str, str | None, tuple[str | int, ...]]  # kind, id, where in the document
+
+
+def check(context: RuleContext, options: NoOptions) -> Iterator[Problem]:
+    portfolio = context.portfolio
+    for document in portfolio.documents:
+        for kind, ref, where in _references(document):
+            if ref is not None and portfolio.get(kind, ref) is None:
+                field_name = ".".join(str(p) for p in where)
+                yield document.problem(
+                    ID, f"{field_name} names {kind} {ref!r}, which does not exist", *where,
+                    hint=_hint(portfolio, kind, ref),
+                )
+    environments = set(portfolio.settings.environments) | {"production"}
+    for deployment in portfolio.deployments():
+        if deployment.subject and portfolio.get("ModelVersion", deployment.subject) is None:
+            yield deployment.problem(
+                ID, f"the deployment names model version {deployment.subject!r}, which does"
+                " not exist", _hint(portfolio, "ModelVersion", deployment.subject))
+        if deployment.environment not in environments:
+            yield deployment.problem(
+                ID, f"environment {deployment.environment!r} is not declared in governance.yaml",
+                f"declare it under spec.environments (known: {', '.join(sorted(environments))})")
+
+
+def _hint(portfolio: Portfolio, kind: str, ref: str) -> str:
+    known = sorted(d.id for d in portfolio.of_kind(kind))
+    close = [k for k in known if k.split("@")[0] == ref.split("@")[0] or ref in k]
+    if close:
+        return f"did you mean {', '.join(close[:3])}?"
+    return f"create the {kind} document, or fix the reference"
+
+
+def _people(ids: list[str], where: tuple[str | int, ...]) -> Iterator[Ref]:
+    for index, person in enumerate(ids):
+        yield "Person", person, (*where, index)
+
+
+def _references(document: Document) -> Iterator[Ref]:  # noqa: C901 - one branch per kind
+    model = document.model
+    if isinstance(model, InitiativeDocument):
+        yield "Person", model.spec.owner, ("spec", "owner")
+        yield from _people(model.spec.sponsors, ("spec", "sponsors"))
+    elif isinstance(model, ProjectDocument):
+        spec = model.spec
+        yield "Initiative", spec.initiative, ("spec", "initiative")
+        yield "Workflow", spec.workflow, ("spec", "workflow")
+        yield "Person", spec.owner, ("spec", "owner")
+        yield from _people(spec.sponsors, ("spec", "sponsors"))
+        if spec.qualification:
+            yield "Person", spec.qualification.assessedBy, ("spec", "qualification", "assessedBy")
+        for i, stage in enumerate(spec.stages):
+            yield "Person", stage.completedBy, ("spec", "stages", i, "completedBy")
+            for j, comment in enumerate(stage.comments):
+                yield "Person", comment.by, ("spec", "stages", i, "comments", j, "by")
+    elif isinstance(model, ModelDocument):
+        yield "Project", model.spec.project, ("spec", "project")
+        yield "Person", model.spec.owner, ("spec", "owner")
+    elif isinstance(model, ModelVersionDocument):
+        yield "Model", model.spec.model, ("spec", "model")
+        yield "Person", model.spec.createdBy, ("spec", "createdBy")
+    elif isinstance(model, ApprovalDocument):
+        subject = model.spec.subject
+        if "@" in subject:
+            yield "ModelVersion", subject, ("spec", "subject")
+        else:
+            kind, _, ref = subject.partition("/")
+            yield kind, ref, ("spec", "subject")
+        yield "Person", model.spec.reviewer, ("spec", "reviewer")
+    elif isinstance(model, DeploymentDocument):
+        pass  # checked with foreign manifests through portfolio.deployments()

@@ -1,0 +1,34 @@
+"""The explicit registry of rules: id to module. Adding a rule means adding it here."""
+
+from __future__ import annotations
+
+from govern_as_code.errors import UsageError
+from govern_as_code.problems import RuleInfo
+from govern_as_code.rules import references_resolve
+from govern_as_code.rules.base import RuleModule
+from govern_as_code.rules.core_checks import CORE_CHECKS
+
+RULES: dict[str, RuleModule] = {
+    module.ID: module  # type: ignore[misc]
+    for module in (
+        references_resolve,
+    )
+}
+CORE_RULE_IDS = frozenset(CORE_CHECKS)
+
+
+def get_rule(rule_id: str) -> RuleModule:
+    try:
+        return RULES[rule_id]
+    except KeyError:
+        raise UsageError(f"unknown rule {rule_id!r}",
+                         f"use one of: {', '.join(sorted(RULES))}") from None
+
+
+def rule_infos() -> tuple[RuleInfo, ...]:
+    """Every check and rule with its documentation, for `gac rules` and the reporters."""
+    infos = [RuleInfo(rule_id, summary, f"{summary}\n\n{example}")
+             for rule_id, (summary, example) in CORE_CHECKS.items()]
+    for module in RULES.values():
+        infos.append(RuleInfo(module.ID, module.SUMMARY, (module.__doc__ or "").strip()))
+    return tuple(infos)

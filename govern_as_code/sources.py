@@ -1,0 +1,103 @@
+"""Where a portfolio's files come from: a working tree, or a revision of a git repository.
+
+A revision is read from git's object store, so `--at` and the trusted base never touch the
+user's working tree.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from govern_as_code.git import Repository
+
+DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: str  # repo-relative, forward slashes
+    size: int
+    symlink_target: str | None = None  # set when the entry is a symlink, which is never followed
+
+
+class FileSource(Protocol):
+    description: str
+
+    def candidates(self) -> list[Candidate]: ...
+
+    def read(self, paths: Iterable[str]) -> dict[str, bytes]: ...
+
+
+class WorktreeSource:
+    """The files on disk: tracked and untracked-but-not-ignored in git, or every file."""
+
+    def __init__(self, root: Path, repo: Repository | None) -> None:
+        self.root = root
+        self.repo = repo
+        self.description = str(root)
+
+    def _paths(self) -> list[str]:
+        if self.repo is not None and self.repo.root.resolve() == self.root.resolve():
+            return self.repo.worktree_files()
+        found = []
+        for folder, dirs, files in os.walk(self.root):
+            dirs[:] = [d for d in dirs if d not in (".git", "node_modules", "__pycache__")]
+            for name in files:
+                found.append(os.path.relpath(os.path.join(folder, name), self.root))
+            for name in list(dirs):
+                if os.path.islink(os.path.join(folder, name)):
+                    found.append(os.path.relpath(os.path.join(folder, name), self.root))
+                    dirs.remove(name)
+        return sorted(p.replace(os.sep, "/") for p in found)
+
+    def candidates(self) -> list[Candidate]:
+        result = []
+        for path in self._paths():
+            full = self.root / path
+            try:
+                stat = full.lstat()
+            except OSError:
+                continue  # listed by git but deleted from the working tree
+            if full.is_symlink():
+                result.append(Candidate(path, 0, os.readlink(full)))
+            elif full.is_file():
+                result.append(Candidate(path, stat.st_size))
+        return result
+
+    def read(self, paths: Iterable[str]) -> dict[str, bytes]:
+        out = {}
+        for path in paths:
+            # O_NOFOLLOW: a file swapped for a symlink after listing is still not followed.
+            fd = os.open(self.root / path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as handle:
+                out[path] = handle.read()
+        return out
+
+
+class RevisionSource:
+    """The files of one commit, read from git's object store."""
+
+    def __init__(self, repo: Repository, revision: str) -> None:
+        self.repo = repo
+        self.revision = repo.resolve(revision)
+        self.description = f"{revision} ({self.revision[:12]})"
+        self._entries = {e.path: e for e in repo.tree(self.revision) if not e.is_submodule}
+
+    def candidates(self) -> list[Candidate]:
+        result = []
+        for entry in self._entries.values():
+            if entry.is_symlink:
+                target = self.repo.read_blobs([entry.sha]).get(entry.sha, b"")
+                result.append(Candidate(entry.path, 0, target.decode("utf-8", "replace")))
+            else:
+                result.append(Candidate(entry.path, entry.size))
+        return sorted(result, key=lambda c: c.path)
+
+    def read(self, paths: Iterable[str]) -> dict[str, bytes]:
+        wanted = {p: self._entries[p].sha for p in paths if p in self._entries}
+        blobs = self.repo.read_blobs(wanted.values())
+        return {p: blobs[sha] for p, sha in wanted.items() if sha in blobs}

@@ -1,0 +1,22 @@
+"""`gac validate`: schemas and references only, no history and no evidence."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from govern_as_code.portfolio import load_portfolio, open_source
+from govern_as_code.problems import Level, LintReport
+from govern_as_code.rules import references_resolve
+from govern_as_code.rules.base import NoOptions, RuleContext
+from govern_as_code.rules.registry import rule_infos
+from govern_as_code.trust import TrustRoot
+
+
+def validate(root: Path, revision: str | None = None) -> LintReport:
+    """Load every document of `root` (or of `revision`) and check schemas and references."""
+    portfolio = load_portfolio(open_source(root, revision))
+    context = RuleContext(portfolio, TrustRoot.from_portfolio(portfolio), date.today())
+    problems = [p.with_level(Level.ERROR) for p in portfolio.problems]
+    problems += [p.with_level(Level.ERROR) for p in references_resolve.check(context, NoOptions())]
+    return LintReport(tuple(sorted(set(problems))), len(portfolio.documents), rule_infos())
