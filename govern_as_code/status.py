@@ -1,0 +1,56 @@
+"""The computed state of a portfolio: what the gate decided and how each approval stood.
+
+This is what the HTML report and `gac export` show; `assess.py` produces it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from govern_as_code.problems import LintReport
+
+ApprovalState = Literal["current", "stale", "expired", "unverified", "superseded"]
+
+
+@dataclass(frozen=True)
+class ApprovalCheck:
+    """One Approval document and what its evidence showed."""
+
+    path: str
+    subject: str
+    role: str
+    reviewer: str
+    decision: str
+    date: datetime
+    state: ApprovalState
+    method: str  # "signed commit", "pull-request review" or "none"
+    detail: str = ""  # why it is not current, or how it was verified
+    signer_fingerprint: str | None = None
+    commit: str | None = None
+    commit_time: datetime | None = None
+    review_url: str | None = None
+
+
+@dataclass(frozen=True)
+class StageEvent:
+    """A workflow stage marked complete, as the history records it."""
+
+    project: str
+    stage: str
+    completed_by: str | None
+    completed_on: datetime | None
+    commit: str | None = None
+    signer_fingerprint: str | None = None
+
+
+@dataclass(frozen=True)
+class PortfolioStatus:
+    """The lint result plus per-approval evidence, as of `revision` (None: working tree)."""
+
+    report: LintReport
+    approvals: tuple[ApprovalCheck, ...] = ()
+    stage_events: tuple[StageEvent, ...] = ()
+    revision: str | None = None
+    as_of: datetime | None = None
