@@ -232,6 +232,38 @@ class Repository:
         out = self.run("config", "--get", key, check=False).decode().strip()
         return out or None
 
+    @classmethod
+    def init(cls, root: Path, branch: str = "main") -> Repository:
+        """A new repository at `root` whose settings do not depend on the user's own config."""
+        root.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["git", "init", "-q", "-b", branch, str(root)], check=True, env=_ENV,
+                       capture_output=True)
+        repo = cls(root)
+        for key, value in (("commit.gpgsign", "false"), ("tag.gpgsign", "false"),
+                           ("core.autocrlf", "false"), ("user.useConfigOnly", "true")):
+            repo.run("config", key, value)
+        return repo
+
+    def commit_as(self, paths: Sequence[str], message: str, *, name: str, email: str,
+                  when: datetime, ssh_key: Path | None = None) -> str:
+        """Commit `paths` as this author at this time, SSH-signed with `ssh_key` if given."""
+        self.run("add", "--", *paths)
+        stamp = when.isoformat()
+        env = {**_ENV, "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
+               "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email,
+               "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+        args = ["git", "-C", str(self.root)]
+        if ssh_key is not None:
+            args += ["-c", "gpg.format=ssh", "-c", f"user.signingkey={ssh_key}"]
+        args += ["commit", "-q", "-m", message]
+        if ssh_key is not None:
+            args.append("-S")
+        result = subprocess.run(args, env=env, capture_output=True, check=False)
+        if result.returncode != 0:
+            raise GitError(f"git commit failed: {result.stderr.decode('utf-8', 'replace').strip()}",
+                           "check that git and ssh-keygen are installed")
+        return self.resolve("HEAD")
+
     def commit_paths(self, paths: Sequence[str], message: str, *, sign: bool) -> str:
         """Stage `paths` and commit only them, signed with the user's own git configuration."""
         self.run("add", "--", *paths)

@@ -169,10 +169,10 @@ def load_portfolio(source: FileSource, options: LoadOptions | None = None) -> Po
     ignore_lines = options.ignore_lines
     if ignore_lines is None:
         ignore_lines = read_ignore_lines(source, candidates)
-    excluded = pathspec.PathSpec.from_lines("gitwildmatch", [*ignore_lines, *settings.exclude])
+    excluded = pathspec.GitIgnoreSpec.from_lines([*ignore_lines, *settings.exclude])
     globs = [g if isinstance(g, DeploymentGlob) else DeploymentGlob(glob=g)
              for g in settings.deploymentGlobs]
-    glob_specs = [(g, pathspec.PathSpec.from_lines("gitwildmatch", [g.glob])) for g in globs]
+    glob_specs = [(g, pathspec.GitIgnoreSpec.from_lines([g.glob])) for g in globs]
     extensions = _load_extensions(source, candidates, settings, portfolio.problems)
 
     wanted: list[Candidate] = []
@@ -238,7 +238,17 @@ def _load_extensions(
 ) -> dict[str, ExtensionSchema]:
     compiled: dict[str, ExtensionSchema] = {}
     for kind, path in settings.extensionSchemas.items():
-        raw = source.read([path]).get(path) if path in candidates else None
+        entry = candidates.get(path)
+        if entry is not None and entry.symlink_target is not None:
+            problems.append(Problem(SETTINGS_PATHS[0], 0, 0, "extension-schema",
+                                    f"extension schema {path} for {kind} is a symbolic link;"
+                                    " it was not followed", "replace the link with the file"))
+            continue
+        if entry is not None and entry.size > MAX_FILE_BYTES:
+            issue = too_large_issue(entry.size)
+            problems.append(Problem(path, 0, 0, "extension-schema", issue.message, issue.hint))
+            continue
+        raw = source.read([path]).get(path) if entry is not None else None
         if raw is None:
             problems.append(Problem(SETTINGS_PATHS[0], 0, 0, "extension-schema",
                                     f"extension schema {path} for {kind} was not found",

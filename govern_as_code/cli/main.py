@@ -98,5 +98,17 @@ def schema_export(out: Path) -> None:
         click.echo(str(path))
 
 
+from govern_as_code.cli.gate_commands import (  # noqa: E402
+    approve,
+    check_deploy,
+    digest,
+    lint,
+    request_review,
+)
+
+for command in (lint, check_deploy, digest, approve, request_review):
+    cli.add_command(command)
+
+
 def main() -> None:
     cli(prog_name="gac")

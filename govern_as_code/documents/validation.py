@@ -14,6 +14,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from pydantic import ValidationError
+from referencing.exceptions import Unresolvable
 
 from govern_as_code.documents.kinds import API_VERSION, KINDS, MODEL_BY_KIND, Envelope
 from govern_as_code.documents.yaml_loader import Alias, LoadedData
@@ -65,7 +66,7 @@ def validate_data(
         return None, [Problem(path, line, column, "schema",
                               f"unsupported apiVersion {api!r}", f"use {API_VERSION}")]
     kind = value.get("kind")
-    if kind not in MODEL_BY_KIND:
+    if not isinstance(kind, str) or kind not in MODEL_BY_KIND:
         line, column = data.position(("kind",))
         return None, [Problem(
             path, line, column, "unknown-kind", f"unknown kind {kind!r}",
@@ -101,7 +102,13 @@ def _spec_model_fields(kind: str) -> frozenset[str]:
 
 def _extension_problems(path: str, data: LoadedData, ext: ExtensionSchema) -> list[Problem]:
     problems = []
-    for error in sorted(ext.validator.iter_errors(data.value), key=lambda e: list(e.path)):
+    try:
+        errors = sorted(ext.validator.iter_errors(data.value), key=lambda e: list(e.path))
+    except Unresolvable as e:  # a $ref to another file or URL: nothing is fetched
+        return [Problem(ext.source, 0, 0, "extension-schema",
+                        f"the extension schema for {ext.kind} cannot be applied: {e}",
+                        "make the schema self-contained (refer only to its own $defs)")]
+    for error in errors:
         where = tuple(error.absolute_path)
         line, column = data.position(where)
         dotted = ".".join(str(p) for p in where) or "(document)"
@@ -118,7 +125,10 @@ def _schema_problems(path: str, data: LoadedData, kind: str, error: ValidationEr
         location = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         message, hint = _explain(item, kind)
         dotted = ".".join(str(p) for p in location)
-        line, column = data.position(location)
+        # A whole-document check (the id's form, a ModelVersion id against its spec) is about
+        # metadata.id: point there rather than at the first line.
+        blamed = location or (("metadata", "id") if "metadata.id" in message else ())
+        line, column = data.position(blamed)
         problems.append(Problem(path, line, column, "schema",
                                 f"{dotted}: {message}" if dotted else message, hint))
     return problems

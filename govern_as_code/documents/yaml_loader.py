@@ -24,6 +24,7 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_NODES = 200_000
+MAX_DEPTH = 100
 
 PathKey = tuple[str | int, ...]
 
@@ -114,14 +115,18 @@ def decode(raw: bytes) -> str:
         )) from None
 
 
-def _check_tabs(text: str) -> None:
-    for number, line in enumerate(text.splitlines(), start=1):
-        indent = len(line) - len(line.lstrip(" \t"))
-        if "\t" in line[:indent]:
-            raise LoadError(LoadIssue(
-                "parse", "a tab is used for indentation; YAML allows only spaces",
-                number, line.index("\t") + 1, "indent with spaces",
-            ))
+def _tab_issue(text: str, number: int) -> LoadIssue | None:
+    """The clearer message for a syntax error at line `number` when that line is tab-indented.
+
+    Only consulted after the parser failed: a tab inside a block or quoted scalar is content.
+    """
+    lines = text.splitlines()
+    line = lines[number - 1] if 0 < number <= len(lines) else ""
+    indent = len(line) - len(line.lstrip(" \t"))
+    if "\t" not in line[:indent]:
+        return None
+    return LoadIssue("parse", "a tab is used for indentation; YAML allows only spaces",
+                     number, line.index("\t") + 1, "indent with spaces")
 
 
 @dataclass
@@ -150,8 +155,6 @@ class ParsedFile:
 
 def parse_text(text: str, *, is_json: bool = False) -> ParsedFile:
     """Parse YAML (or JSON) text into plain data with positions. Syntax errors raise LoadError."""
-    if not is_json:
-        _check_tabs(text)
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
@@ -163,8 +166,16 @@ def parse_text(text: str, *, is_json: bool = False) -> ParsedFile:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        tab = None if is_json else _tab_issue(text, line)
+        if tab is not None:
+            raise LoadError(tab) from None
+        problem = e.problem or str(e)
+        if e.context and e.context_mark and e.context_mark is not mark:
+            # "found unexpected end of stream" says little without where the quote opened.
+            problem = (f"{e.context} (line {e.context_mark.line + 1},"
+                       f" column {e.context_mark.column + 1}): {problem}")
         raise LoadError(LoadIssue(
-            "parse", f"{'invalid JSON' if is_json else 'invalid YAML'}: {e.problem or e}",
+            "parse", f"{'invalid JSON' if is_json else 'invalid YAML'}: {problem}",
             line, column, "fix the syntax at this position",
         )) from None
     except yaml.YAMLError as e:
@@ -229,6 +240,11 @@ class _Builder:
         if self._nodes > MAX_NODES:
             raise LoadError(LoadIssue("file-too-large", "the document has too many nodes",
                                       *_pos(event)))
+        if len(path) > MAX_DEPTH:
+            raise LoadError(LoadIssue(
+                "parse", f"the document nests deeper than {MAX_DEPTH} levels", *_pos(event),
+                "flatten the structure",
+            ))
         position = _pos(event)
         self._positions[path] = position
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):

@@ -134,7 +134,8 @@ class OpenPgpKeyring:
         fingerprints = [
             fields[1] for keyword, fields in _status(result.stdout) if keyword == "IMPORT_OK"
         ]
-        if result.returncode != 0 or not fingerprints:
+        # gpg may exit non-zero over a harmless oddity in a key it still imported.
+        if not fingerprints:
             raise ValueError(
                 f"trusted OpenPGP key #{index} could not be imported: {_stderr(result)}"
             )
@@ -264,9 +265,10 @@ def _status(stdout: bytes) -> list[tuple[str, list[str]]]:
 
 
 def _stderr(result: subprocess.CompletedProcess[bytes]) -> str:
-    lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
-    text = "; ".join(line.removeprefix("gpg: ").strip() for line in lines if line.strip())
-    return text or f"gpg exited with status {result.returncode}"
+    """gpg's first complaints on one line; later lines are mostly generic advice."""
+    lines = result.stderr.decode("utf-8", "replace").splitlines()
+    meaningful = [line.removeprefix("gpg: ").strip() for line in lines if line.strip()]
+    return "; ".join(meaningful[:2]) or f"gpg exited with status {result.returncode}"
 
 
 def _make_home() -> Path:

@@ -147,10 +147,7 @@ def verify_ssh_signature(payload: bytes, armored: str, namespace: str = "git") -
 def _envelope_problem(envelope: SshSignatureEnvelope, namespace: str) -> str:
     """Checks that do not need the payload; empty when there is no problem."""
     if envelope.namespace != namespace:
-        return (
-            f"the signature was made for namespace {envelope.namespace!r}, "
-            f"not {namespace!r}"
-        )
+        return f"the signature was made for namespace {envelope.namespace!r}, not {namespace!r}"
     if envelope.hash_algorithm not in _HASH_ALGORITHMS:
         return f"the signature uses unsupported hash {envelope.hash_algorithm!r}"
     return ""
@@ -228,10 +225,10 @@ def _check_with_ssh_keygen(payload: bytes, envelope: SshSignatureEnvelope, names
             raise GovernError("ssh-keygen did not answer while checking a signature") from exc
     if result.returncode == 0:
         return ""
-    detail = _last_line(result.stderr) or _last_line(result.stdout)
+    detail = _one_line(result.stderr) or _one_line(result.stdout)
     return f"ssh-keygen rejected the signature: {detail or 'no reason given'}"
 
 
-def _last_line(output: bytes) -> str:
-    lines = output.decode("utf-8", errors="replace").strip().splitlines()
-    return lines[-1].strip() if lines else ""
+def _one_line(output: bytes) -> str:
+    lines = output.decode("utf-8", errors="replace").splitlines()
+    return "; ".join(line.strip() for line in lines if line.strip())

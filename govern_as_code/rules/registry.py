@@ -4,14 +4,34 @@ from __future__ import annotations
 
 from govern_as_code.errors import UsageError
 from govern_as_code.problems import RuleInfo
-from govern_as_code.rules import references_resolve
+from govern_as_code.rules import (
+    drift_threshold,
+    foreign_manifest_linked,
+    production_requires_approvals,
+    production_needs_metrics,
+    qualified_before_development,
+    references_resolve,
+    revalidation_due,
+    stage_order,
+    trust_changes_need_admin,
+    ungoverned_in_production,
+)
 from govern_as_code.rules.base import RuleModule
 from govern_as_code.rules.core_checks import CORE_CHECKS
 
 RULES: dict[str, RuleModule] = {
-    module.ID: module  # type: ignore[misc]
+    module.ID: module
     for module in (
         references_resolve,
+        production_requires_approvals,
+        trust_changes_need_admin,
+        stage_order,
+        qualified_before_development,
+        production_needs_metrics,
+        drift_threshold,
+        revalidation_due,
+        ungoverned_in_production,
+        foreign_manifest_linked,
     )
 }
 CORE_RULE_IDS = frozenset(CORE_CHECKS)

@@ -1,0 +1,135 @@
+"""Evidence for Approval documents: which approvals are backed by the reviewer's signatures."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from govern_as_code.documents.kinds import ApprovalDocument, PersonDocument
+from govern_as_code.evidence.openpgp import openpgp_fingerprint
+from govern_as_code.evidence.signed_commits import (
+    CommitSignature,
+    SignatureVerifier,
+    ssh_fingerprint_of,
+)
+from govern_as_code.git import Repository
+from govern_as_code.portfolio import Document
+from govern_as_code.trust import TrustRoot
+
+METHOD = "signed commit"
+
+
+@dataclass(frozen=True)
+class ApprovalEvidence:
+    """Whether an approval file is backed, commit by commit, by its reviewer's signatures."""
+
+    path: str
+    verified: bool
+    reason: str = ""
+    fingerprint: str | None = None
+    commit: str | None = None  # the last commit that changed the file
+    signed_at: datetime | None = None
+    commits: tuple[str, ...] = ()
+    method: str = METHOD
+
+
+@functools.lru_cache(maxsize=4096)
+def _openpgp_fingerprint(public_key: str) -> str | None:
+    try:
+        return openpgp_fingerprint(public_key)
+    except Exception:  # noqa: BLE001 - an unreadable key simply matches nothing
+        return None
+
+
+def key_fingerprints(person: PersonDocument) -> list[tuple[str, object]]:
+    """Each key's fingerprint as signatures report it, with the key."""
+    found: list[tuple[str, object]] = []
+    for key in person.spec.keys:
+        fingerprint = (ssh_fingerprint_of(key) if key.type == "ssh"
+                       else _openpgp_fingerprint(key.publicKey))
+        if fingerprint:
+            found.append((fingerprint.upper() if key.type == "openpgp" else fingerprint, key))
+    return found
+
+
+def _judge_commit(signature: CommitSignature, reviewer: PersonDocument,
+                  trust: TrustRoot) -> str:
+    """Empty when the commit is the reviewer's own valid signature; otherwise why not."""
+    short = signature.commit[:12]
+    if signature.is_merge:
+        return (f"merge commit {short} changed it; a merge is never taken as an approval, the"
+                " reviewer must commit the approval file directly")
+    if signature.format is None:
+        return f"commit {short} that changed it is not signed"
+    if signature.fingerprint is None:
+        return f"the signature of commit {short} does not verify: {signature.reason}"
+    if signature.dated_before_parent:
+        return f"commit {short} is dated before its parent, so its date cannot be trusted"
+    fingerprint = signature.fingerprint
+    for key_fp, key in key_fingerprints(reviewer):
+        if key_fp != (fingerprint.upper() if signature.format == "openpgp" else fingerprint):
+            continue
+        after, before = getattr(key, "validAfter", None), getattr(key, "validBefore", None)
+        if (after and signature.time < after) or (before and signature.time > before):
+            window = f"{after.isoformat() if after else '…'} to {before.isoformat() if before else '…'}"
+            return (f"commit {short} was signed at {signature.time.isoformat()} with"
+                    f" {reviewer.metadata.id}'s key {fingerprint}, outside its validity window"
+                    f" ({window})")
+        return ""
+    owner = next((p.metadata.id for p in trust.people.values()
+                  for fp, _ in key_fingerprints(p) if fp.upper() == fingerprint.upper()), None)
+    if owner:
+        return (f"commit {short} is signed by {owner}'s key {fingerprint}, not by the reviewer"
+                f" {reviewer.metadata.id}")
+    return (f"commit {short} is signed by key {fingerprint}, which the trusted base does not"
+            f" list for {reviewer.metadata.id}")
+
+
+def collect_evidence(
+    repo: Repository, head: str, approvals: Iterable[Document], trust: TrustRoot,
+    *, dirty: frozenset[str] = frozenset(), verifier: SignatureVerifier | None = None,
+) -> dict[str, ApprovalEvidence]:
+    """Evidence for every approval document, by path, reading history once."""
+    documents = [d for d in approvals if isinstance(d.model, ApprovalDocument)]
+    if not documents:
+        return {}
+    folders = sorted({d.path.split("/", 1)[0] if "/" in d.path else d.path for d in documents})
+    by_path: dict[str, list[str]] = {}
+    for change in repo.changes(head, folders):
+        by_path.setdefault(change.path, []).append(change.commit)
+    own_verifier = verifier or SignatureVerifier(repo, trust.people.values())
+    try:
+        wanted = sorted({c for d in documents for c in by_path.get(d.path, [])})
+        signatures = own_verifier.signatures(wanted)
+    finally:
+        if verifier is None:
+            own_verifier.close()
+    return {d.path: _evidence_for(d, by_path.get(d.path, []), signatures, trust, dirty)
+            for d in documents}
+
+
+def _evidence_for(document: Document, commits: list[str], signatures: dict[str, CommitSignature],
+                  trust: TrustRoot, dirty: frozenset[str]) -> ApprovalEvidence:
+    assert isinstance(document.model, ApprovalDocument)
+    path = document.path
+    reviewer_id = document.model.spec.reviewer
+    if path in dirty:
+        return ApprovalEvidence(path, False, "the file has uncommitted changes; only committed,"
+                                " signed content counts")
+    if not commits:
+        return ApprovalEvidence(path, False, "the file is not committed")
+    reviewer = trust.people.get(reviewer_id)
+    if reviewer is None:
+        return ApprovalEvidence(path, False, f"the reviewer {reviewer_id!r} is not a person in"
+                                " the trusted base", commits=tuple(commits))
+    for sha in commits:
+        signature = signatures.get(sha)
+        reason = ("commit " + sha[:12] + " could not be read" if signature is None
+                  else _judge_commit(signature, reviewer, trust))
+        if reason:
+            return ApprovalEvidence(path, False, reason, commits=tuple(commits))
+    last = signatures[commits[0]]  # git log lists the newest first
+    return ApprovalEvidence(path, True, "", last.fingerprint, last.commit, last.time,
+                            tuple(commits))

@@ -1,0 +1,144 @@
+"""Signed-commit evidence: who signed each commit that produced an approval file.
+
+An approval counts only if every commit that added or changed its file is signed by a key
+that the trusted base lists for `spec.reviewer`, valid at that commit's time. git's `%G?`
+is not used: it says "good" for a key listed under any principal. Instead each signature is
+verified here and its key compared with the reviewer's keys.
+
+Verification results are cached by commit id under the git directory. A commit is
+immutable, and what is cached (which key made a valid signature) does not depend on who is
+trusted, so a second run does no cryptography.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from govern_as_code.documents.kinds import PersonDocument, SigningKey
+from govern_as_code.evidence.commit_object import SignedCommit, split_signed_commit
+from govern_as_code.evidence.openpgp import OpenPgpKeyring
+from govern_as_code.evidence.ssh import verify_ssh_signature
+from govern_as_code.evidence.ssh_keys import parse_ssh_public_key
+from govern_as_code.git import Repository
+
+CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class CommitSignature:
+    """A commit's verified signer, as a key fingerprint, or why there is none."""
+
+    commit: str
+    format: str | None  # "ssh", "openpgp", "x509" or None when unsigned
+    fingerprint: str | None  # set only for a signature that verified
+    reason: str
+    time: datetime  # committer time
+    author_email: str
+    is_merge: bool
+    dated_before_parent: bool
+
+
+@dataclass(frozen=True)
+class KeyMatch:
+    person: str
+    key: SigningKey
+
+
+def ssh_fingerprint_of(key: SigningKey) -> str | None:
+    try:
+        return parse_ssh_public_key(key.publicKey).fingerprint
+    except ValueError:
+        return None
+
+
+class SignatureVerifier:
+    """Verifies commit signatures once each, against the trusted people's OpenPGP keys."""
+
+    def __init__(self, repo: Repository, people: Iterable[PersonDocument]) -> None:
+        self.repo = repo
+        self._openpgp_keys = [k.publicKey for p in people for k in p.spec.keys
+                              if k.type == "openpgp"]
+        self._keyring: OpenPgpKeyring | None = None
+        self._cache_path = repo.git_dir / "govern-as-code" / "signatures.json"
+        self._cache = self._read_cache()
+        self._dirty = False
+
+    def _read_cache(self) -> dict[str, dict[str, str | None]]:
+        try:
+            data = json.loads(self._cache_path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+            return {}
+        entries = data.get("commits", {})
+        return entries if isinstance(entries, dict) else {}
+
+    def save(self) -> None:
+        if not self._dirty:
+            return
+        try:
+            self._cache_path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self._cache_path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps({"version": CACHE_VERSION, "commits": self._cache}),
+                                 "utf-8")
+            temporary.replace(self._cache_path)
+        except OSError:
+            pass  # a read-only checkout only loses the cache, never the verdict
+
+    def close(self) -> None:
+        self.save()
+        if self._keyring is not None:
+            self._keyring.close()
+
+    def signatures(self, commits: Sequence[str]) -> dict[str, CommitSignature]:
+        """The verified signer of each commit (one `cat-file` call for all of them)."""
+        raw = self.repo.raw_commits(commits)
+        parsed = {sha: split_signed_commit(data) for sha, data in raw.items()}
+        parent_ids = {p for c in parsed.values() for p in c.parents} - set(parsed)
+        parent_times = {sha: split_signed_commit(data).committer_time
+                        for sha, data in self.repo.raw_commits(sorted(parent_ids)).items()}
+        parent_times.update({sha: c.committer_time for sha, c in parsed.items()})
+        result = {}
+        for sha, commit in parsed.items():
+            fingerprint, reason = self._verify(sha, commit)
+            backdated = any(commit.committer_time < parent_times[p]
+                            for p in commit.parents if p in parent_times)
+            result[sha] = CommitSignature(
+                sha, commit.signature_format, fingerprint, reason, commit.committer_time,
+                commit.author_email.lower(), len(commit.parents) > 1, backdated,
+            )
+        return result
+
+    def _verify(self, sha: str, commit: SignedCommit) -> tuple[str | None, str]:
+        cached = self._cache.get(sha)
+        if cached is not None:
+            return cached.get("fingerprint"), str(cached.get("reason") or "")
+        if commit.signature is None:
+            return None, "it is not signed"
+        if commit.signature_format == "ssh":
+            check = verify_ssh_signature(commit.payload, commit.signature)
+            fingerprint, reason = check.fingerprint, check.reason
+            cacheable = True
+        elif commit.signature_format == "openpgp":
+            pgp = self._openpgp().verify(commit.payload, commit.signature)
+            fingerprint = pgp.primary_fingerprint if pgp.valid else None
+            reason = pgp.reason
+            cacheable = pgp.valid  # an unknown key may become known: only cache successes
+        else:
+            return None, f"its {commit.signature_format} signature is not a supported kind"
+        if cacheable:
+            self._cache[sha] = {"fingerprint": fingerprint, "reason": reason}
+            self._dirty = True
+        return fingerprint, reason
+
+    def _openpgp(self) -> OpenPgpKeyring:
+        if self._keyring is None:
+            self._keyring = OpenPgpKeyring(self._openpgp_keys)
+        return self._keyring
+
+

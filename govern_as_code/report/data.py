@@ -1,0 +1,212 @@
+"""The report's neutral records: what the site and the JSON export show, and nothing else.
+
+A loaded `Portfolio` with its `PortfolioStatus` is flattened into a `ReportData` by
+`collect.py`; a JSON export is read back into the same records by `export.py`. The pages are
+built from `ReportData` only, so a site aggregated from many repos' exports looks exactly like
+the site of one repo. Every record is a plain frozen dataclass that pydantic can validate and
+serialise, which is what makes the export format checkable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+GateState = Literal["passed", "blocked", "not gated", "no gate result"]
+EventSource = Literal["history", "document"]
+
+
+@dataclass(frozen=True)
+class PersonRec:
+    id: str
+    name: str
+    department: str = ""
+
+
+@dataclass(frozen=True)
+class InitiativeRec:
+    id: str
+    title: str
+    goal: str = ""
+    owner: str = ""
+    sponsors: tuple[str, ...] = ()
+    status: str = "active"
+
+
+@dataclass(frozen=True)
+class AttachmentRec:
+    """A project attachment: exactly one of `url` (shown as a link if safe) or `path`."""
+
+    title: str
+    url: str | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class CommentRec:
+    by: str
+    on: datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class StageRec:
+    id: str
+    title: str
+    status: str
+    completed_by: str | None = None
+    completed_on: datetime | None = None
+    comments: tuple[CommentRec, ...] = ()
+
+
+@dataclass(frozen=True)
+class QualificationRec:
+    value: int
+    risk: int
+    feasibility: int
+    assessed_by: str | None = None
+    assessed_on: date | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class ProjectRec:
+    id: str
+    title: str
+    owner: str
+    description: str = ""
+    initiative: str | None = None
+    governed: bool = True
+    objectives: str | None = None
+    scope: str | None = None
+    use_case: str | None = None
+    sponsors: tuple[str, ...] = ()
+    attachments: tuple[AttachmentRec, ...] = ()
+    qualification: QualificationRec | None = None
+    workflow: str | None = None
+    stages: tuple[StageRec, ...] = ()
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class ModelRec:
+    id: str
+    title: str
+    project: str
+    task: str
+    risk_tier: str
+    owner: str | None = None
+    source_type: str = "native"
+    source_uri: str | None = None
+    revalidate_every_days: int | None = None
+    focus_metric: str | None = None
+
+
+@dataclass(frozen=True)
+class DriftRec:
+    date: date
+    values: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class VersionRec:
+    id: str  # "model@version"
+    model: str
+    version: str
+    created: datetime
+    created_by: str
+    status: str
+    digest: str = ""
+    artifact_uri: str = ""
+    last_validated: date | None = None
+    performance: dict[str, float] = field(default_factory=dict)
+    drift: tuple[DriftRec, ...] = ()
+
+
+@dataclass(frozen=True)
+class ApprovalRec:
+    """An approval and how its evidence stood (an `ApprovalCheck`, portable)."""
+
+    subject: str
+    role: str
+    reviewer: str
+    decision: str
+    date: datetime
+    state: str
+    method: str
+    detail: str = ""
+    signer_fingerprint: str | None = None
+    commit: str | None = None
+    commit_time: datetime | None = None
+    review_url: str | None = None
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class DeploymentRec:
+    path: str
+    environment: str
+    subject: str | None
+    target: str
+    foreign: bool
+    protected: bool
+    gate: GateState
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StageEventRec:
+    """A stage completion: from the signed history, or only from the project's YAML."""
+
+    project: str
+    stage: str
+    completed_by: str | None
+    completed_on: datetime | None
+    source: EventSource
+    commit: str | None = None
+    signer_fingerprint: str | None = None
+
+
+@dataclass(frozen=True)
+class WorkflowRec:
+    id: str
+    title: str
+    stages: tuple[tuple[str, str], ...]  # (stage id, stage title), in order
+
+
+@dataclass(frozen=True)
+class OverdueRec:
+    """A `revalidation-due` finding."""
+
+    subject: str
+    path: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ProblemSummary:
+    errors: int = 0
+    warnings: int = 0
+    by_rule: dict[str, int] = field(default_factory=dict)
+    overdue: tuple[OverdueRec, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """One portfolio (or several aggregated), ready to be shown or exported."""
+
+    name: str
+    revision: str | None = None
+    as_of: datetime | None = None
+    people: tuple[PersonRec, ...] = ()
+    initiatives: tuple[InitiativeRec, ...] = ()
+    workflows: tuple[WorkflowRec, ...] = ()
+    projects: tuple[ProjectRec, ...] = ()
+    models: tuple[ModelRec, ...] = ()
+    versions: tuple[VersionRec, ...] = ()
+    approvals: tuple[ApprovalRec, ...] = ()
+    deployments: tuple[DeploymentRec, ...] = ()
+    stage_events: tuple[StageEventRec, ...] = ()
+    problems: ProblemSummary = field(default_factory=ProblemSummary)
+    sources: tuple[str, ...] = ()  # the portfolios an aggregated report was built from

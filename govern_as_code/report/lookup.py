@@ -1,0 +1,193 @@
+"""Indexes over the report's records, and the small values every page view shares."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Final
+
+from govern_as_code.report.data import (
+    ApprovalRec,
+    DeploymentRec,
+    ModelRec,
+    ProjectRec,
+    ReportData,
+    VersionRec,
+)
+from govern_as_code.report.paths import Link, model_page, project_page, version_link
+
+DONE: Final = "done"
+# Symbols sit beside the colour so that status never depends on seeing colour.
+STAGE_BADGES: Final = {
+    "complete": ("✓", "complete", "good"),
+    "in-progress": ("◐", "in progress", "info"),
+    "not-started": ("○", "not started", "muted"),
+}
+APPROVAL_TONES: Final = {"current": "good", "superseded": "muted"}
+GATE_BADGES: Final = {
+    "passed": ("✓", "passed", "good"),
+    "blocked": ("✕", "blocked", "bad"),
+    "not gated": ("–", "not gated", "muted"),
+    "no gate result": ("?", "no gate result", "warn"),
+}
+VERSION_BADGES: Final = {
+    "production": ("★", "production", "good"),
+    "challenger": ("⚑", "challenger", "info"),
+    "candidate": ("○", "candidate", "muted"),
+    "retired": ("⨯", "retired", "muted"),
+}
+DECISION_BADGES: Final = {
+    "approved": ("✓", "approved", "good"),
+    "changes-requested": ("!", "changes requested", "warn"),
+    "rejected": ("✕", "rejected", "bad"),
+}
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A status shown as a symbol, a word and a colour, so no single one carries it."""
+
+    icon: str
+    text: str
+    tone: str  # good | bad | warn | info | muted
+
+
+def badge(table: dict[str, tuple[str, str, str]], key: str) -> Badge:
+    icon, text, tone = table.get(key, ("•", key, "muted"))
+    return Badge(icon, text, tone)
+
+
+def approval_badge(state: str) -> Badge:
+    tone = APPROVAL_TONES.get(state, "bad")
+    return Badge("✓" if tone == "good" else ("–" if tone == "muted" else "!"), state, tone)
+
+
+def when(value: datetime | date | None) -> str:
+    """A timestamp as a reader wants it: to the minute, in UTC when it has a zone."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return value.strftime("%Y-%m-%d %H:%M")
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return value.isoformat()
+
+
+def short(commit: str | None) -> str:
+    return commit[:10] if commit else ""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a project has come through its workflow."""
+
+    done: int
+    total: int
+    current: str  # the title of the first stage not complete, or "done"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def text(self) -> str:
+        if not self.total:
+            return "no stages"
+        return f"{self.done} of {self.total} stages · " + (
+            "all complete" if self.current == DONE else f"at {self.current}")
+
+
+class Lookup:
+    """Every record by id, built once so each page view is a few dictionary reads."""
+
+    def __init__(self, data: ReportData) -> None:
+        self.data = data
+        self.people = {p.id: p for p in data.people}
+        self.initiatives = {i.id: i for i in data.initiatives}
+        self.projects = {p.id: p for p in data.projects}
+        self.models = {m.id: m for m in data.models}
+        self.versions = {v.id: v for v in data.versions}
+        self.workflows = {w.id: w for w in data.workflows}
+        self.models_by_project: dict[str, list[ModelRec]] = defaultdict(list)
+        self.projects_by_initiative: dict[str | None, list[ProjectRec]] = defaultdict(list)
+        self.versions_by_model: dict[str, list[VersionRec]] = defaultdict(list)
+        self.approvals_by_subject: dict[str, list[ApprovalRec]] = defaultdict(list)
+        self.deployments_by_subject: dict[str, list[DeploymentRec]] = defaultdict(list)
+        for m in data.models:
+            self.models_by_project[m.project].append(m)
+        for p in sorted(data.projects, key=lambda p: p.title.lower()):
+            self.projects_by_initiative[p.initiative].append(p)
+        for v in sorted(data.versions, key=lambda v: v.created):
+            self.versions_by_model[v.model].append(v)
+        for a in sorted(data.approvals, key=lambda a: a.date):
+            self.approvals_by_subject[a.subject].append(a)
+        for d in data.deployments:
+            if d.subject:
+                self.deployments_by_subject[d.subject].append(d)
+
+    def person(self, id: str | None) -> str:
+        if not id:
+            return "—"
+        person = self.people.get(id)
+        return person.name if person else id
+
+    def project_link(self, id: str | None) -> Link | None:
+        project = self.projects.get(id or "")
+        return Link(project_page(project.id), project.title) if project else None
+
+    def model_link(self, id: str) -> Link:
+        model = self.models.get(id)
+        return Link(model_page(id), model.title if model else id)
+
+    def subject_link(self, subject: str | None) -> Link | None:
+        """A link to a model version's section, or None when the version is unknown."""
+        version = self.versions.get(subject or "")
+        if version is None or version.model not in self.models:
+            return None
+        return Link(version_link(version.model, version.version), version.id)
+
+    def stage_order(self, project: ProjectRec) -> list[tuple[str, str]]:
+        workflow = self.workflows.get(project.workflow or "")
+        if workflow is not None:
+            return list(workflow.stages)
+        return [(s.id, s.title) for s in project.stages]
+
+    def progress(self, project: ProjectRec) -> Progress:
+        status = {s.id: s.status for s in project.stages}
+        order = self.stage_order(project)
+        done = sum(1 for sid, _ in order if status.get(sid) == "complete")
+        current = next((title for sid, title in order if status.get(sid) != "complete"), DONE)
+        return Progress(done, len(order), current)
+
+    def production(self, model: str) -> VersionRec | None:
+        live = [v for v in self.versions_by_model.get(model, []) if v.status == "production"]
+        return live[-1] if live else None
+
+    def pending_reason(self, version: VersionRec) -> str | None:
+        """Why a live version's sign-off is not settled, or None when it is (or is not live)."""
+        deployments = self.deployments_by_subject.get(version.id, [])
+        if version.status != "production" and not deployments:
+            return None
+        if any(d.gate == "blocked" for d in deployments):
+            return "the deploy gate blocks it"
+        if any(d.gate == "no gate result" for d in deployments):
+            return "deployed to a protected environment without a gate result"
+        approvals = [a for a in self.approvals_by_subject.get(version.id, [])
+                     if a.state != "superseded"]
+        if not approvals:
+            return "no approvals"
+        stale = sorted({a.state for a in approvals if a.state != "current"})
+        return f"approvals not current ({', '.join(stale)})" if stale else None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML file: where it goes, which template draws it and the view it is given."""
+
+    path: str
+    template: str
+    title: str
+    section: str  # the navigation entry it belongs to
+    crumbs: tuple[Link, ...]  # ancestors, from the portfolio page down
+    view: object

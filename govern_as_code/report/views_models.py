@@ -1,0 +1,206 @@
+"""Views of the model registry, the model pages and the approvals shown on them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from govern_as_code.report import figures
+from govern_as_code.report.data import ApprovalRec, ModelRec, VersionRec
+from govern_as_code.report.lookup import (
+    DECISION_BADGES,
+    VERSION_BADGES,
+    Badge,
+    Lookup,
+    Page,
+    approval_badge,
+    badge,
+    short,
+    when,
+)
+from govern_as_code.report.paths import (
+    INDEX,
+    MODELS,
+    ExternalLink,
+    Link,
+    model_page,
+    paged,
+    paginate,
+    version_anchor,
+)
+
+RISK_TONES = {"low": "good", "medium": "info", "high": "warn", "critical": "bad"}
+RISK_ICONS = {"low": "▁", "medium": "▃", "high": "▅", "critical": "▇"}
+
+
+def risk_badge(tier: str) -> Badge:
+    return Badge(RISK_ICONS.get(tier, "•"), tier, RISK_TONES.get(tier, "muted"))
+
+
+@dataclass(frozen=True)
+class ApprovalView:
+    subject: Link | None
+    subject_text: str
+    role: str
+    reviewer: str
+    date: str
+    decision: Badge
+    state: Badge
+    method: str
+    fingerprint: str
+    commit: str
+    review: ExternalLink | None
+    detail: str
+
+
+def approval_view(lookup: Lookup, a: ApprovalRec) -> ApprovalView:
+    return ApprovalView(
+        subject=lookup.subject_link(a.subject), subject_text=a.subject, role=a.role,
+        reviewer=lookup.person(a.reviewer), date=when(a.date),
+        decision=badge(DECISION_BADGES, a.decision), state=approval_badge(a.state),
+        method=a.method, fingerprint=a.signer_fingerprint or "", commit=short(a.commit),
+        review=ExternalLink.of(a.review_url, "pull-request review") if a.review_url else None,
+        detail=a.detail,
+    )
+
+
+@dataclass(frozen=True)
+class ModelRow:
+    link: Link
+    id: str
+    project: Link | None
+    task: str
+    risk: Badge
+    source_type: str
+    source_uri: ExternalLink | None
+    versions: int
+    production: Link | None
+    challengers: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class RegistryView:
+    rows: tuple[ModelRow, ...]
+    pager: object
+    native: int
+    imported: int
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    name: str
+    focus: bool
+    mine: str
+    production: str
+    delta: str
+
+
+@dataclass(frozen=True)
+class VersionView:
+    anchor: str
+    id: str
+    version: str
+    created: str
+    author: str
+    status: Badge
+    artifact: str
+    digest: str
+    last_validated: str
+    approvals: tuple[ApprovalView, ...]
+    drift: Markup | None
+    comparison: Markup | None
+    comparison_rows: tuple[MetricRow, ...]
+    pending: str | None
+
+
+@dataclass(frozen=True)
+class ModelView:
+    model: ModelRec
+    project: Link | None
+    owner: str
+    risk: Badge
+    source_uri: ExternalLink | None
+    versions: tuple[VersionView, ...]
+    metric_names: tuple[str, ...]
+    metric_rows: tuple[tuple[str, Badge, tuple[str, ...]], ...]
+    production: Link | None
+    focus: str | None
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.4g}"
+
+
+def model_row(lookup: Lookup, m: ModelRec) -> ModelRow:
+    versions = lookup.versions_by_model.get(m.id, [])
+    prod = lookup.production(m.id)
+    return ModelRow(
+        link=lookup.model_link(m.id), id=m.id, project=lookup.project_link(m.project),
+        task=m.task, risk=risk_badge(m.risk_tier), source_type=m.source_type,
+        source_uri=ExternalLink.of(m.source_uri) if m.source_uri else None,
+        versions=len(versions), production=lookup.subject_link(prod.id) if prod else None,
+        challengers=tuple(link for v in versions if v.status == "challenger"
+                          if (link := lookup.subject_link(v.id)) is not None),
+    )
+
+
+def registry_pages(lookup: Lookup) -> Iterator[Page]:
+    models = sorted(lookup.data.models, key=lambda m: (m.title.lower(), m.id))
+    native = sum(1 for m in models if m.source_type == "native")
+    for pager, part in paginate(len(models), MODELS):
+        rows = tuple(model_row(lookup, m) for m in models[part])
+        yield Page(paged(MODELS, pager.number), "models.html", "Model registry", "models",
+                   (Link(INDEX, "Portfolio"),), RegistryView(rows, pager, native,
+                                                             len(models) - native))
+
+
+def _comparison(version: VersionRec, prod: VersionRec | None,
+                focus: str | None) -> tuple[Markup | None, tuple[MetricRow, ...]]:
+    if prod is None or prod.id == version.id or version.status == "production":
+        return None, ()
+    names = list(dict.fromkeys([*version.performance, *prod.performance]))
+    rows = []
+    for n in names:
+        mine, theirs = version.performance.get(n), prod.performance.get(n)
+        delta = f"{mine - theirs:+.4g}" if mine is not None and theirs is not None else "—"
+        rows.append(MetricRow(n, n == focus, _fmt(mine), _fmt(theirs), delta))
+    return figures.comparison(version, prod, focus), tuple(rows)
+
+
+def model_view(lookup: Lookup, m: ModelRec) -> ModelView:
+    versions = lookup.versions_by_model.get(m.id, [])
+    prod = lookup.production(m.id)
+    names = tuple(dict.fromkeys(n for v in versions for n in v.performance))
+    # Dataiku's "metric to focus": the model's choice, else the production version's first.
+    focus = m.focus_metric or (next(iter(prod.performance), None) if prod else None)
+    views = []
+    for v in reversed(versions):
+        chart, rows = _comparison(v, prod, focus)
+        views.append(VersionView(
+            anchor=version_anchor(v.version), id=v.id, version=v.version, created=when(v.created),
+            author=lookup.person(v.created_by), status=badge(VERSION_BADGES, v.status),
+            artifact=v.artifact_uri, digest=v.digest, last_validated=when(v.last_validated),
+            approvals=tuple(approval_view(lookup, a) for a in
+                            lookup.approvals_by_subject.get(v.id, [])),
+            drift=figures.drift(v), comparison=chart, comparison_rows=rows,
+            pending=lookup.pending_reason(v),
+        ))
+    return ModelView(
+        model=m, project=lookup.project_link(m.project), owner=lookup.person(m.owner),
+        risk=risk_badge(m.risk_tier),
+        source_uri=ExternalLink.of(m.source_uri) if m.source_uri else None,
+        versions=tuple(views), metric_names=names,
+        metric_rows=tuple((v.id, badge(VERSION_BADGES, v.status),
+                           tuple(_fmt(v.performance.get(n)) for n in names))
+                          for v in reversed(versions)),
+        production=lookup.subject_link(prod.id) if prod else None, focus=focus,
+    )
+
+
+def model_pages(lookup: Lookup) -> Iterator[Page]:
+    for m in lookup.data.models:
+        crumbs = [Link(INDEX, "Portfolio"), Link(MODELS, "Models")]
+        yield Page(model_page(m.id), "model.html", m.title, "models", tuple(crumbs),
+                   model_view(lookup, m))

@@ -1,0 +1,69 @@
+"""A change to the trust root needs its own approvals from the governance-admin role.
+
+People, policies, workflows and the Portfolio (with `.gacignore`) are read from the trusted
+base. A change that adds, edits or removes one of them must carry an Approval whose subject is
+`KIND/id` (e.g. `Person/carol`), whose digest is that document's new canonical content
+(`gac digest Person/carol`), signed by someone holding the admin role in the trusted base,
+who is not the person being changed. Otherwise anyone could add their own key and approve
+their own model.
+
+Passing: `people/carol.yaml` changes and `approvals/Person/carol/governance-admin--li.yaml`
+approves the new digest, signed by li, a governance-admin.
+
+Failing: `people/mallory.yaml` adds a key, and no governance-admin approved `Person/mallory`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from govern_as_code.documents.kinds import ApprovalDocument
+from govern_as_code.problems import Problem
+from govern_as_code.rules.base import RuleContext
+from govern_as_code.trust_changes import TrustChange, trust_changes
+
+ID = "trust-changes-need-admin"
+SUMMARY = "Changes to people, policies, workflows or governance.yaml need admin approval."
+KINDS = ("Person", "Policy", "Workflow", "Portfolio")
+
+
+class Options(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: str = "governance-admin"
+    minApprovals: int = Field(default=1, ge=1)
+
+
+def check(context: RuleContext, options: Options) -> Iterator[Problem]:
+    for change in trust_changes(context):
+        approvers = _approvers(context, change, options.role)
+        if len(approvers) >= options.minApprovals:
+            continue
+        eligible = [p.metadata.id for p in context.trust.holders(options.role)
+                    if p.metadata.id != change.ref.partition("/")[2]]
+        need = options.minApprovals - len(approvers)
+        yield Problem(
+            change.path, change.line, change.column, ID,
+            f"{change.ref} is {change.action} by this change, which needs {need} more verified"
+            f" {options.role} approval(s) of digest {change.digest} (can give it:"
+            f" {', '.join(eligible) or 'nobody'})",
+            f"run `gac request-review {change.ref}`", change.ref,
+        )
+
+
+def _approvers(context: RuleContext, change: TrustChange, role: str) -> set[str]:
+    evidence = context.evidence or {}
+    found = set()
+    for document in context.portfolio.of_kind("Approval"):
+        approval = document.model
+        if not isinstance(approval, ApprovalDocument) or approval.spec.subject != change.ref:
+            continue
+        spec = approval.spec
+        proof = evidence.get(document.path)
+        if (spec.decision == "approved" and spec.role == role and spec.digest == change.digest
+                and proof is not None and proof.verified
+                and context.trust.holds(spec.reviewer, role)
+                and spec.reviewer != change.ref.partition("/")[2]):
+            found.add(spec.reviewer)
+    return found
