@@ -10,14 +10,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from govern_as_code.digest import changed_fields, approvable_content, version_digest
-from govern_as_code.documents.kinds import ApprovalDocument, ModelVersionDocument
-from govern_as_code.documents.yaml_loader import LoadError, parse_bytes
+from govern_as_code.digest import approvable_content, changed_fields, version_digest
+from govern_as_code.documents.kinds import (
+    ApprovalDocument,
+    ModelVersionDocument,
+    ProjectDocument,
+)
 from govern_as_code.documents.validation import validate_data
+from govern_as_code.documents.yaml_loader import LoadError, parse_bytes
 from govern_as_code.errors import GitError
 from govern_as_code.evidence.approvals import collect_evidence
 from govern_as_code.evidence.signed_commits import SignatureVerifier
-from govern_as_code.gate import GateOptions, GateVerdict, evaluate
+from govern_as_code.gate import GateOptions, GateVerdict, evaluate, judge_approvals
 from govern_as_code.git import Repository
 from govern_as_code.portfolio import (
     IGNORE_FILE,
@@ -31,7 +35,7 @@ from govern_as_code.rules.engine import run_rules
 from govern_as_code.rules.policy import resolve_policy
 from govern_as_code.rules.registry import rule_infos
 from govern_as_code.sources import RevisionSource, WorktreeSource
-from govern_as_code.status import PortfolioStatus, StageEvent
+from govern_as_code.status import ApprovalCheck, PortfolioStatus, StageEvent
 from govern_as_code.trust import TrustRoot
 
 GATE_RULE = "production-requires-approvals"
@@ -63,12 +67,16 @@ def _resolve_at(repo: Repository, at: str) -> str:
     except ValueError:
         return repo.resolve(at)
     if moment.tzinfo is None:
-        moment = moment.replace(hour=23, minute=59, second=59, tzinfo=UTC) if len(at) <= 10 \
+        moment = (
+            moment.replace(hour=23, minute=59, second=59, tzinfo=UTC)
+            if len(at) <= 10
             else moment.replace(tzinfo=UTC)
+        )
     found = repo.rev_before(moment)
     if found is None:
-        raise GitError(f"the repository has no commit on or before {at}",
-                       "choose a later date, or a revision")
+        raise GitError(
+            f"the repository has no commit on or before {at}", "choose a later date, or a revision"
+        )
     return found
 
 
@@ -82,8 +90,10 @@ def find_base(repo: Repository, head: str, explicit: str | None) -> str:
         return _merge_base(repo, head, explicit)
     default = next((b for b in DEFAULT_BRANCHES if repo.ref_exists(b)), None)
     if default is None:
-        raise GitError("cannot find the trusted base: there is no origin/HEAD, main or master",
-                       "pass --base REF (e.g. --base origin/main after git fetch origin main)")
+        raise GitError(
+            "cannot find the trusted base: there is no origin/HEAD, main or master",
+            "pass --base REF (e.g. --base origin/main after git fetch origin main)",
+        )
     default_base = _merge_base(repo, head, default)
     configured = _configured_base(repo, default_base)
     return _merge_base(repo, head, configured) if configured else default_base
@@ -93,8 +103,10 @@ def _merge_base(repo: Repository, head: str, ref: str) -> str:
     resolved = repo.resolve(ref)
     found = repo.merge_base(head, resolved)
     if found is None:
-        raise GitError(f"{ref} shares no history with {head[:12]}",
-                       "fetch the full history (fetch-depth: 0) or pass another --base")
+        raise GitError(
+            f"{ref} shares no history with {head[:12]}",
+            "fetch the full history (fetch-depth: 0) or pass another --base",
+        )
     return found
 
 
@@ -123,8 +135,10 @@ def assess(request: LintRequest) -> Assessment:
         repo = None
     if repo is None:
         if request.at:
-            raise GitError(f"{root} has no git history, so --at cannot be used",
-                           "run it inside the portfolio's git repository")
+            raise GitError(
+                f"{root} has no git history, so --at cannot be used",
+                "run it inside the portfolio's git repository",
+            )
         return _assess_without_history(root, today, request)
     repo.require_full_history()
     head = _resolve_at(repo, request.at) if request.at else repo.resolve("HEAD")
@@ -132,8 +146,9 @@ def assess(request: LintRequest) -> Assessment:
     base_source = RevisionSource(repo, base)
     base_portfolio = load_portfolio(base_source)
     base_ignore = repo.read_file(base, IGNORE_FILE) or b""
-    trust = TrustRoot.from_portfolio(base_portfolio, tuple(base_ignore.decode("utf-8", "replace")
-                                                           .splitlines()))
+    trust = TrustRoot.from_portfolio(
+        base_portfolio, tuple(base_ignore.decode("utf-8", "replace").splitlines())
+    )
     options = LoadOptions(base_portfolio.settings, trust.ignore_lines)
     if request.at:
         head_source: RevisionSource | WorktreeSource = base_source
@@ -146,12 +161,16 @@ def assess(request: LintRequest) -> Assessment:
         ignore_path = repo.root / IGNORE_FILE
         head_ignore = ignore_path.read_bytes() if ignore_path.is_file() else b""
         approval_paths = [d.path for d in portfolio.of_kind("Approval")]
-        dirty = frozenset(repo.dirty_paths()) & frozenset(approval_paths) if approval_paths \
+        dirty = (
+            frozenset(repo.dirty_paths()) & frozenset(approval_paths)
+            if approval_paths
             else frozenset()
+        )
     verifier = SignatureVerifier(repo, trust.people.values())
     try:
-        evidence = collect_evidence(repo, head, portfolio.of_kind("Approval"), trust,
-                                    dirty=dirty, verifier=verifier)
+        evidence = collect_evidence(
+            repo, head, portfolio.of_kind("Approval"), trust, dirty=dirty, verifier=verifier
+        )
         extra = {
             "head_ignore": head_ignore,
             "base_ignore": base_ignore,
@@ -174,8 +193,9 @@ def _assess_without_history(root: Path, today: date, request: LintRequest) -> As
 def _finish(context: RuleContext, request: LintRequest, revision: str | None) -> Assessment:
     policy = resolve_policy(context.trust)
     gate_setting = policy.get(GATE_RULE)
-    gate_options = GateOptions.model_validate(dict(gate_setting.options)) if gate_setting \
-        else GateOptions()
+    gate_options = (
+        GateOptions.model_validate(dict(gate_setting.options)) if gate_setting else GateOptions()
+    )
     problems = run_rules(context, policy)
     verdicts: dict[str, GateVerdict] = {}
     gates = []
@@ -190,24 +210,35 @@ def _finish(context: RuleContext, request: LintRequest, revision: str | None) ->
             verdicts[subject] = evaluate(context, subject, gate_options)
         verdict = verdicts.get(subject)
         reasons = tuple(verdict.reasons) if verdict else ("names no model version",)
-        gates.append(GateResult(deployment.path, deployment.environment, subject or "(none)",
-                                not reasons, reasons))
+        gates.append(
+            GateResult(
+                deployment.path, deployment.environment, subject or "(none)", not reasons, reasons
+            )
+        )
     if wanted is not None:
-        problems = [p for p in problems if p.path in wanted or p.rule not in (GATE_RULE,)
-                    and p.path in wanted]
-    report = LintReport(tuple(problems), len(context.portfolio.documents), rule_infos(),
-                        tuple(gates))
-    status = PortfolioStatus(report, _approval_checks(context, gate_options),
-                             _stage_events(context), revision, None)
+        problems = [
+            p
+            for p in problems
+            if p.path in wanted or (p.rule not in (GATE_RULE,) and p.path in wanted)
+        ]
+    report = LintReport(
+        tuple(problems), len(context.portfolio.documents), rule_infos(), tuple(gates)
+    )
+    status = PortfolioStatus(
+        report, _approval_checks(context, gate_options), _stage_events(context), revision, None
+    )
     return Assessment(context.portfolio, context.trust, context, report, status, verdicts)
 
 
-def _approval_checks(context: RuleContext, options: GateOptions) -> tuple[object, ...]:
-    from govern_as_code.gate import judge_approvals
-
-    subjects = sorted({d.model.spec.subject for d in context.portfolio.of_kind("Approval")
-                       if isinstance(d.model, ApprovalDocument)})
-    checks = []
+def _approval_checks(context: RuleContext, options: GateOptions) -> tuple[ApprovalCheck, ...]:
+    subjects = sorted(
+        {
+            d.model.spec.subject
+            for d in context.portfolio.of_kind("Approval")
+            if isinstance(d.model, ApprovalDocument)
+        }
+    )
+    checks: list[ApprovalCheck] = []
     for subject in subjects:
         checks.extend(j.as_check() for j in judge_approvals(context, subject, options.maxAgeDays))
     return tuple(checks)
@@ -215,22 +246,30 @@ def _approval_checks(context: RuleContext, options: GateOptions) -> tuple[object
 
 def _stage_events(context: RuleContext) -> tuple[StageEvent, ...]:
     events = []
-    for document in context.portfolio.of_kind("Project"):
-        for stage in getattr(document.model.spec, "stages", []):
+    for _, project in context.portfolio.models("Project", ProjectDocument):
+        for stage in project.spec.stages:
             if stage.status == "complete":
-                events.append(StageEvent(document.id, stage.id, stage.completedBy,
-                                         stage.completedOn))
-    return tuple(sorted(events, key=lambda e: (e.completed_on or datetime.min.replace(tzinfo=UTC),
-                                               e.project)))
+                events.append(
+                    StageEvent(project.metadata.id, stage.id, stage.completedBy, stage.completedOn)
+                )
+    return tuple(
+        sorted(
+            events, key=lambda e: (e.completed_on or datetime.min.replace(tzinfo=UTC), e.project)
+        )
+    )
 
 
-def _version_authors(repo: Repository, head: str, portfolio: Portfolio, trust: TrustRoot,
-                     verifier: SignatureVerifier) -> dict[str, set[str]]:
+def _version_authors(
+    repo: Repository, head: str, portfolio: Portfolio, trust: TrustRoot, verifier: SignatureVerifier
+) -> dict[str, set[str]]:
     """Who made the commit that created each deployed version: by email and by signing key."""
     from govern_as_code.evidence.approvals import key_fingerprints
 
-    deployed = {d.subject for d in portfolio.deployments()
-                if d.subject and portfolio.settings.is_protected(d.environment)}
+    deployed = {
+        d.subject
+        for d in portfolio.deployments()
+        if d.subject and portfolio.settings.is_protected(d.environment)
+    }
     paths = {s: portfolio.get("ModelVersion", s) for s in deployed}
     wanted = {s: d.path for s, d in paths.items() if d is not None}
     if not wanted:
@@ -242,8 +281,9 @@ def _version_authors(repo: Repository, head: str, portfolio: Portfolio, trust: T
             creators[subject] = history[-1].commit
     signatures = verifier.signatures(sorted(set(creators.values())))
     by_email = {p.spec.email.lower(): p.metadata.id for p in trust.people.values()}
-    by_key = {fp.upper(): p.metadata.id for p in trust.people.values()
-              for fp, _ in key_fingerprints(p)}
+    by_key = {
+        fp.upper(): p.metadata.id for p in trust.people.values() for fp, _ in key_fingerprints(p)
+    }
     authors: dict[str, set[str]] = {}
     for subject, commit in creators.items():
         signature = signatures.get(commit)
@@ -269,13 +309,15 @@ def _stale_changes(repo: Repository, head: str, portfolio: Portfolio) -> dict[st
             continue
         if approval.spec.digest == version_digest(version_doc.model):
             continue
-        found[document.path] = _what_changed(repo, head, version_doc.path, version_doc.model,
-                                             approval.spec.digest)
+        found[document.path] = _what_changed(
+            repo, head, version_doc.path, version_doc.model, approval.spec.digest
+        )
     return found
 
 
-def _what_changed(repo: Repository, head: str, path: str, current: ModelVersionDocument,
-                  approved_digest: str) -> str:
+def _what_changed(
+    repo: Repository, head: str, path: str, current: ModelVersionDocument, approved_digest: str
+) -> str:
     for change in repo.changes(head, [path]):
         raw = repo.read_file(change.commit, path)
         if raw is None:
@@ -284,7 +326,10 @@ def _what_changed(repo: Repository, head: str, path: str, current: ModelVersionD
             document, _ = validate_data(path, parse_bytes(raw).single())
         except LoadError:
             continue
-        if isinstance(document, ModelVersionDocument) and version_digest(document) == approved_digest:
+        if (
+            isinstance(document, ModelVersionDocument)
+            and version_digest(document) == approved_digest
+        ):
             changes = changed_fields(approvable_content(document), approvable_content(current))
             return f"; changed since commit {change.commit[:12]}: {'; '.join(changes)}"
     return "; no earlier content of this version has the approved digest"

@@ -52,15 +52,21 @@ class DemoResult:
 
 def _make_key(keys: Path, person: str, email: str) -> Path:
     private = keys / person
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", email, "-f",
-                    str(private)], check=True, capture_output=True)
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", email, "-f", str(private)],
+        check=True,
+        capture_output=True,
+    )
     return private
 
 
 def _register_key(path: Path, public_key: str) -> None:
     text = path.read_text("utf-8")
-    block = ("  keys:\n    - type: ssh\n      publicKey: " + public_key.strip()
-             + "\n      validAfter: 2025-01-01\n")
+    block = (
+        "  keys:\n    - type: ssh\n      publicKey: "
+        + public_key.strip()
+        + "\n      validAfter: 2025-01-01\n"
+    )
     new, count = re.subn(r"^  keys: \[\]\n", block, text, flags=re.MULTILINE)
     if count != 1:
         raise GovernError(f"cannot register a demo key in {path.name}: expected 'keys: []'")
@@ -70,8 +76,9 @@ def _register_key(path: Path, public_key: str) -> None:
 class _History:
     """Commits in date order, each by its author and signed with the author's demo key."""
 
-    def __init__(self, repo: Repository, people: dict[str, PersonDocument],
-                 keys: dict[str, Path]) -> None:
+    def __init__(
+        self, repo: Repository, people: dict[str, PersonDocument], keys: dict[str, Path]
+    ) -> None:
         self.repo, self.people, self.keys = repo, people, keys
         self.last = datetime(2025, 1, 1, tzinfo=UTC)
         self.count = 0
@@ -82,12 +89,17 @@ class _History:
         self.last = when
         spec = self.people[person].spec
         self.count += 1
-        return self.repo.commit_as(paths, message, name=spec.name, email=spec.email, when=when,
-                                   ssh_key=self.keys[person])
+        return self.repo.commit_as(
+            paths, message, name=spec.name, email=spec.email, when=when, ssh_key=self.keys[person]
+        )
 
 
-def run_demo(out: Path | None = None, *, now: datetime | None = None,
-             write_report: Callable[[Assessment, Path], Path] | None = None) -> DemoResult:
+def run_demo(
+    out: Path | None = None,
+    *,
+    now: datetime | None = None,
+    write_report: Callable[[Assessment, Path], Path] | None = None,
+) -> DemoResult:
     """Build the demo repository, lint it, and (if given a writer) write the report."""
     now = now or datetime.now(UTC).replace(microsecond=0)
     base = Path(tempfile.mkdtemp(prefix="gac-demo-")) if out is None else out
@@ -98,21 +110,28 @@ def run_demo(out: Path | None = None, *, now: datetime | None = None,
     (root / "approvals").mkdir(exist_ok=True)
     keys.mkdir(parents=True)
     portfolio = load_portfolio(open_source(root))
-    people = {d.id: d.model for d in portfolio.of_kind("Person")
-              if isinstance(d.model, PersonDocument)}
+    people = {
+        d.id: d.model for d in portfolio.of_kind("Person") if isinstance(d.model, PersonDocument)
+    }
     key_files = {}
     for person_id, person in people.items():
         key_files[person_id] = _make_key(keys, person_id, person.spec.email)
-        _register_key(root / portfolio.get("Person", person_id).path,  # type: ignore[union-attr]
-                      key_files[person_id].with_suffix(".pub").read_text("utf-8"))
+        _register_key(
+            root / portfolio.get("Person", person_id).path,  # type: ignore[union-attr]
+            key_files[person_id].with_suffix(".pub").read_text("utf-8"),
+        )
     repo = Repository.init(root)
     repo.run("config", "user.name", "govern-as-code demo")
     repo.run("config", "user.email", "demo@govern-as-code.invalid")
     history = _History(repo, people, key_files)
     admin = next(p for p, d in sorted(people.items()) if "governance-admin" in d.spec.roles)
     present = [p for p in GOVERNANCE_PATHS if (root / p).exists()]
-    history.commit(present, "Establish portfolio governance: people, keys, workflows",
-                   admin, datetime(2025, 9, 1, 9, tzinfo=UTC))
+    history.commit(
+        present,
+        "Establish portfolio governance: people, keys, workflows",
+        admin,
+        datetime(2025, 9, 1, 9, tzinfo=UTC),
+    )
     _commit_work(history, portfolio, root)
     result = DemoResult(root, keys, assess(LintRequest(root, today=now.date())))
     result.approvals = _commit_approvals(history, portfolio, now)
@@ -127,8 +146,10 @@ def run_demo(out: Path | None = None, *, now: datetime | None = None,
 def _commit_work(history: _History, portfolio: Portfolio, root: Path) -> None:
     """Projects, models and versions, committed by their authors in date order."""
     committed: set[str] = set()
-    versions = sorted(portfolio.models("ModelVersion", ModelVersionDocument),
-                      key=lambda item: item[1].spec.created)
+    versions = sorted(
+        portfolio.models("ModelVersion", ModelVersionDocument),
+        key=lambda item: item[1].spec.created,
+    )
     for document, version in versions:
         model_doc = portfolio.get("Model", version.spec.model)
         assert model_doc is not None and isinstance(model_doc.model, ModelDocument)
@@ -136,36 +157,58 @@ def _commit_work(history: _History, portfolio: Portfolio, root: Path) -> None:
         assert project_doc is not None and isinstance(project_doc.model, ProjectDocument)
         paths = [p for p in (project_doc.path, model_doc.path) if p not in committed]
         if paths:
-            history.commit(paths, f"Start {project_doc.model.metadata.title or project_doc.id}",
-                           project_doc.model.spec.owner,
-                           version.spec.created - timedelta(days=20))
+            history.commit(
+                paths,
+                f"Start {project_doc.model.metadata.title or project_doc.id}",
+                project_doc.model.spec.owner,
+                version.spec.created - timedelta(days=20),
+            )
             committed.update(paths)
-        history.commit([document.path], f"Register {version.metadata.id}",
-                       version.spec.createdBy, version.spec.created)
+        history.commit(
+            [document.path],
+            f"Register {version.metadata.id}",
+            version.spec.createdBy,
+            version.spec.created,
+        )
         committed.add(document.path)
     for document, project in portfolio.models("Project", ProjectDocument):
         if document.path not in committed:
-            history.commit([document.path], f"Propose {project.metadata.title or document.id}",
-                           project.spec.owner, datetime(2026, 9, 1, tzinfo=UTC))
+            history.commit(
+                [document.path],
+                f"Propose {project.metadata.title or document.id}",
+                project.spec.owner,
+                datetime(2026, 9, 1, tzinfo=UTC),
+            )
             committed.add(document.path)
             for model_doc, _ in portfolio.models("Model", ModelDocument):
-                if model_doc.path.startswith(document.path.rsplit("/", 1)[0] + "/") \
-                        and model_doc.path not in committed:
-                    history.commit([model_doc.path], f"Add model {model_doc.id}",
-                                   project.spec.owner, datetime(2026, 9, 2, tzinfo=UTC))
+                if (
+                    model_doc.path.startswith(document.path.rsplit("/", 1)[0] + "/")
+                    and model_doc.path not in committed
+                ):
+                    history.commit(
+                        [model_doc.path],
+                        f"Add model {model_doc.id}",
+                        project.spec.owner,
+                        datetime(2026, 9, 2, tzinfo=UTC),
+                    )
                     committed.add(model_doc.path)
 
 
-def _reviewers(portfolio: Portfolio, roles: list[str], author: str,
-               people: dict[str, PersonDocument]) -> dict[str, str] | None:
+def _reviewers(
+    portfolio: Portfolio, roles: list[str], author: str, people: dict[str, PersonDocument]
+) -> dict[str, str] | None:
     def search(index: int, chosen: dict[str, str]) -> dict[str, str] | None:
         if index == len(roles):
             return dict(chosen)
         used = set(chosen.values())
         departments = {people[p].spec.department for p in used}
         for person_id, person in sorted(people.items()):
-            if (roles[index] in person.spec.roles and person_id != author
-                    and person_id not in used and person.spec.department not in departments):
+            if (
+                roles[index] in person.spec.roles
+                and person_id != author
+                and person_id not in used
+                and person.spec.department not in departments
+            ):
                 chosen[roles[index]] = person_id
                 found = search(index + 1, chosen)
                 if found:
@@ -178,11 +221,17 @@ def _reviewers(portfolio: Portfolio, roles: list[str], author: str,
 
 def _commit_approvals(history: _History, portfolio: Portfolio, now: datetime) -> list[str]:
     options = GateOptions.model_validate(
-        dict(shipped_pack().spec.rules["production-requires-approvals"].options))
+        dict(shipped_pack().spec.rules["production-requires-approvals"].options)
+    )
     history.last = max(history.last, now - timedelta(days=21))
     written = []
-    subjects = sorted({d.subject for d in portfolio.deployments()
-                       if d.subject and portfolio.settings.is_protected(d.environment)})
+    subjects = sorted(
+        {
+            d.subject
+            for d in portfolio.deployments()
+            if d.subject and portfolio.settings.is_protected(d.environment)
+        }
+    )
     for subject in subjects:
         version_doc = portfolio.get("ModelVersion", subject)
         if version_doc is None or not isinstance(version_doc.model, ModelVersionDocument):
@@ -191,8 +240,9 @@ def _commit_approvals(history: _History, portfolio: Portfolio, now: datetime) ->
         model_doc = portfolio.get("Model", version.spec.model)
         assert model_doc is not None and isinstance(model_doc.model, ModelDocument)
         roles = list(options.roles[model_doc.model.spec.riskTier])
-        chosen = _reviewers(portfolio, [*roles, options.finalRole], version.spec.createdBy,
-                            history.people)
+        chosen = _reviewers(
+            portfolio, [*roles, options.finalRole], version.spec.createdBy, history.people
+        )
         if chosen is None:
             raise GovernError(f"the example portfolio cannot staff the approvals of {subject}")
         for role in [*roles, options.finalRole]:
@@ -201,32 +251,46 @@ def _commit_approvals(history: _History, portfolio: Portfolio, now: datetime) ->
             reviewer = chosen[role]
             when = history.last + timedelta(hours=3)
             path = approval_path(subject, role, reviewer)
-            _write_approval(history.repo.root / path, subject, version_digest(version), role,
-                            reviewer, when)
+            _write_approval(
+                history.repo.root / path, subject, version_digest(version), role, reviewer, when
+            )
             history.commit([path], f"Approve {subject} as {role}", reviewer, when)
             written.append(path)
     return written
 
 
-def _write_approval(path: Path, subject: str, digest: str, role: str, reviewer: str,
-                    when: datetime) -> None:
+def _write_approval(
+    path: Path, subject: str, digest: str, role: str, reviewer: str, when: datetime
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     document = {
         "apiVersion": "govern-as-code/v1",
         "kind": "Approval",
         "metadata": {"id": re.sub(r"[^a-z0-9]+", "-", f"{subject} {role} {reviewer}".lower())},
-        "spec": {"subject": subject, "digest": digest, "role": role, "reviewer": reviewer,
-                 "decision": "approved",
-                 "comment": f"Reviewed the evidence pack for {subject}.",
-                 "date": when.isoformat().replace("+00:00", "Z")},
+        "spec": {
+            "subject": subject,
+            "digest": digest,
+            "role": role,
+            "reviewer": reviewer,
+            "decision": "approved",
+            "comment": f"Reviewed the evidence pack for {subject}.",
+            "date": when.isoformat().replace("+00:00", "Z"),
+        },
     }
-    path.write_text("# yaml-language-server: $schema=../../../../schemas/approval.schema.json\n"
-                    + yaml.safe_dump(document, sort_keys=False), "utf-8")
+    path.write_text(
+        "# yaml-language-server: $schema=../../../../schemas/approval.schema.json\n"
+        + yaml.safe_dump(document, sort_keys=False),
+        "utf-8",
+    )
 
 
 def _commit_rest(history: _History, root: Path, admin: str, now: datetime) -> None:
     pending = history.repo.run("status", "--porcelain", "-z", "--untracked-files=all")
     paths = [r[3:] for r in pending.decode().split("\0") if r]
     if paths:
-        history.commit(paths, "Roll out deployments and serving manifests", admin,
-                       min(now - timedelta(hours=1), history.last + timedelta(hours=1)))
+        history.commit(
+            paths,
+            "Roll out deployments and serving manifests",
+            admin,
+            min(now - timedelta(hours=1), history.last + timedelta(hours=1)),
+        )

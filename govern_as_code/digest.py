@@ -19,8 +19,9 @@ APPROVABLE_FIELDS = ("artifact.uri", "artifact.digest", "codeRef", "dataRef")
 
 def canonical_json(value: Any) -> bytes:
     """One byte string per value: sorted keys, no whitespace, UTF-8."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=str).encode("utf-8")
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    ).encode("utf-8")
 
 
 def sha256_digest(data: bytes) -> str:

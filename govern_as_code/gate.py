@@ -63,10 +63,17 @@ class JudgedApproval:
         spec = self.approval.spec
         evidence = self.evidence
         return ApprovalCheck(
-            self.document.path, spec.subject, spec.role, spec.reviewer, spec.decision,
-            spec.date, self.state,  # type: ignore[arg-type]
-            evidence.method if evidence and evidence.verified else "none", self.detail,
-            evidence.fingerprint if evidence else None, evidence.commit if evidence else None,
+            self.document.path,
+            spec.subject,
+            spec.role,
+            spec.reviewer,
+            spec.decision,
+            spec.date,
+            self.state,  # type: ignore[arg-type]
+            evidence.method if evidence and evidence.verified else "none",
+            self.detail,
+            evidence.fingerprint if evidence else None,
+            evidence.commit if evidence else None,
             evidence.signed_at if evidence else None,
         )
 
@@ -88,8 +95,11 @@ class GateVerdict:
 def judge_approvals(context: RuleContext, subject: str, max_age_days: int) -> list[JudgedApproval]:
     """Every Approval of `subject` with its state, oldest first."""
     version_doc = context.portfolio.get("ModelVersion", subject)
-    current = (version_digest(version_doc.model)
-               if version_doc and isinstance(version_doc.model, ModelVersionDocument) else None)
+    current = (
+        version_digest(version_doc.model)
+        if version_doc and isinstance(version_doc.model, ModelVersionDocument)
+        else None
+    )
     evidence = context.evidence or {}
     judged = []
     for document in context.portfolio.of_kind("Approval"):
@@ -100,18 +110,35 @@ def judge_approvals(context: RuleContext, subject: str, max_age_days: int) -> li
         time = found.signed_at if found and found.signed_at else approval.spec.date
         if found is None or not found.verified:
             reason = found.reason if found else "no history to verify it against"
-            judged.append(JudgedApproval(document, approval, found, "unverified",
-                                         f"not verified: {reason}", time))
+            judged.append(
+                JudgedApproval(
+                    document, approval, found, "unverified", f"not verified: {reason}", time
+                )
+            )
         elif current is not None and approval.spec.digest != current:
-            judged.append(JudgedApproval(
-                document, approval, found, "stale",
-                f"stale: it approves digest {approval.spec.digest} but the version's digest is"
-                f" now {current}{context.extra.get('changes', {}).get(document.path, '')}", time))
+            judged.append(
+                JudgedApproval(
+                    document,
+                    approval,
+                    found,
+                    "stale",
+                    f"stale: it approves digest {approval.spec.digest} but the version's digest is"
+                    f" now {current}{context.extra.get('changes', {}).get(document.path, '')}",
+                    time,
+                )
+            )
         elif context.today - time.date() > timedelta(days=max_age_days):
-            judged.append(JudgedApproval(
-                document, approval, found, "expired",
-                f"expired: signed {time.date().isoformat()}, more than {max_age_days} days"
-                f" before {context.today.isoformat()}", time))
+            judged.append(
+                JudgedApproval(
+                    document,
+                    approval,
+                    found,
+                    "expired",
+                    f"expired: signed {time.date().isoformat()}, more than {max_age_days} days"
+                    f" before {context.today.isoformat()}",
+                    time,
+                )
+            )
         else:
             judged.append(JudgedApproval(document, approval, found, "current", "", time))
     return sorted(judged, key=lambda j: (j.time, j.document.path))
@@ -120,7 +147,7 @@ def judge_approvals(context: RuleContext, subject: str, max_age_days: int) -> li
 def evaluate(context: RuleContext, subject: str, options: GateOptions) -> GateVerdict:
     """The gate's verdict for one model version."""
     verdict = GateVerdict(subject)
-    portfolio, trust = context.portfolio, context.trust
+    portfolio = context.portfolio
     version_doc = portfolio.get("ModelVersion", subject)
     if version_doc is None or not isinstance(version_doc.model, ModelVersionDocument):
         verdict.reasons.append(f"model version {subject!r} does not exist")
@@ -157,13 +184,20 @@ def _outstanding_rejections(judged: Sequence[JudgedApproval]) -> Iterator[str]:
             latest[(item.reviewer, item.role)] = item  # judged is oldest first
     for (reviewer, role), item in sorted(latest.items()):
         if item.approval.spec.decision != "approved":
-            yield (f"{reviewer} {item.approval.spec.decision} it as {role} on"
-                   f" {item.time.date().isoformat()} ({item.document.path}), and has not"
-                   " approved since")
+            yield (
+                f"{reviewer} {item.approval.spec.decision} it as {role} on"
+                f" {item.time.date().isoformat()} ({item.document.path}), and has not"
+                " approved since"
+            )
 
 
-def _usable_for_role(judged: Sequence[JudgedApproval], role: str, authors: set[str],
-                     context: RuleContext, verdict: GateVerdict) -> list[JudgedApproval]:
+def _usable_for_role(
+    judged: Sequence[JudgedApproval],
+    role: str,
+    authors: set[str],
+    context: RuleContext,
+    verdict: GateVerdict,
+) -> list[JudgedApproval]:
     usable = []
     latest_per_reviewer: dict[str, JudgedApproval] = {}
     for item in judged:
@@ -176,12 +210,15 @@ def _usable_for_role(judged: Sequence[JudgedApproval], role: str, authors: set[s
             verdict.hints.append(f"{item.document.path}: {item.detail}")
             continue
         if reviewer in authors:
-            verdict.hints.append(f"{item.document.path}: {reviewer} authored this version and"
-                                 " cannot approve it")
+            verdict.hints.append(
+                f"{item.document.path}: {reviewer} authored this version and cannot approve it"
+            )
             continue
         if not context.trust.holds(reviewer, role):
-            verdict.hints.append(f"{item.document.path}: {reviewer} does not hold the role"
-                                 f" {role} in the trusted base")
+            verdict.hints.append(
+                f"{item.document.path}: {reviewer} does not hold the role"
+                f" {role} in the trusted base"
+            )
             continue
         usable.append(item)
     return sorted(usable, key=lambda j: j.time)
@@ -192,8 +229,12 @@ def _department(context: RuleContext, person: str) -> str:
     return found.spec.department if found else ""
 
 
-def _assign(roles: Sequence[str], usable: dict[str, list[JudgedApproval]], distinct: bool,
-            context: RuleContext) -> dict[str, JudgedApproval] | None:
+def _assign(
+    roles: Sequence[str],
+    usable: dict[str, list[JudgedApproval]],
+    distinct: bool,
+    context: RuleContext,
+) -> dict[str, JudgedApproval] | None:
     """Distinct people (and departments, if asked) for every role, by backtracking."""
 
     def search(index: int, chosen: dict[str, JudgedApproval]) -> dict[str, JudgedApproval] | None:
@@ -221,16 +262,22 @@ def _eligible(context: RuleContext, role: str, exclude: set[str]) -> list[str]:
     return [p.metadata.id for p in context.trust.holders(role) if p.metadata.id not in exclude]
 
 
-def _explain_assignment(roles: Sequence[str], usable: dict[str, list[JudgedApproval]],
-                        options: GateOptions, context: RuleContext, verdict: GateVerdict,
-                        authors: set[str]) -> None:
+def _explain_assignment(
+    roles: Sequence[str],
+    usable: dict[str, list[JudgedApproval]],
+    options: GateOptions,
+    context: RuleContext,
+    verdict: GateVerdict,
+    authors: set[str],
+) -> None:
     for role in roles:
         if not usable.get(role):
             verdict.missing_roles.append(role)
             verdict.eligible[role] = _eligible(context, role, authors)
             who = ", ".join(verdict.eligible[role]) or "nobody holds this role"
-            verdict.reasons.append(f"missing a current, verified {role} approval (can give it:"
-                                   f" {who})")
+            verdict.reasons.append(
+                f"missing a current, verified {role} approval (can give it: {who})"
+            )
     if verdict.missing_roles:
         return
     by_person: dict[str, list[str]] = {}
@@ -240,28 +287,40 @@ def _explain_assignment(roles: Sequence[str], usable: dict[str, list[JudgedAppro
     shared = {p: r for p, r in by_person.items() if len(r) > 1}
     if shared:
         for person, person_roles in sorted(shared.items()):
-            verdict.reasons.append(f"one person fills at most one role: {person} is the"
-                                   f" approver for {', '.join(person_roles)}")
+            verdict.reasons.append(
+                f"one person fills at most one role: {person} is the"
+                f" approver for {', '.join(person_roles)}"
+            )
     if options.distinctDepartments:
         departments: dict[str, set[str]] = {}
         for role in roles:
             for candidate in usable[role]:
                 departments.setdefault(_department(context, candidate.reviewer), set()).add(
-                    candidate.reviewer)
+                    candidate.reviewer
+                )
         clashes = {d: sorted(p) for d, p in departments.items() if len(p) > 1}
         for department, people in sorted(clashes.items()):
-            verdict.reasons.append(f"reviewers must come from distinct departments:"
-                                   f" {', '.join(people)} are all in {department}")
+            verdict.reasons.append(
+                f"reviewers must come from distinct departments:"
+                f" {', '.join(people)} are all in {department}"
+            )
     if not verdict.reasons:
-        verdict.reasons.append("the approvals cannot be assigned to distinct reviewers for"
-                               f" every role ({', '.join(roles)})")
+        verdict.reasons.append(
+            "the approvals cannot be assigned to distinct reviewers for"
+            f" every role ({', '.join(roles)})"
+        )
     for role in roles:
         verdict.eligible[role] = _eligible(context, role, authors)
 
 
-def _check_final(assignment: dict[str, JudgedApproval], finals: Sequence[JudgedApproval],
-                 options: GateOptions, context: RuleContext, verdict: GateVerdict,
-                 authors: set[str]) -> None:
+def _check_final(
+    assignment: dict[str, JudgedApproval],
+    finals: Sequence[JudgedApproval],
+    options: GateOptions,
+    context: RuleContext,
+    verdict: GateVerdict,
+    authors: set[str],
+) -> None:
     used = {a.reviewer for a in assignment.values()}
     last = max((a.time for a in assignment.values()), default=None)
     role = options.finalRole
@@ -278,11 +337,16 @@ def _check_final(assignment: dict[str, JudgedApproval], finals: Sequence[JudgedA
         verdict.reasons.append(
             f"the final approval by {early.reviewer} ({early.time.isoformat()}) was signed"
             f" before the last required approval ({last.isoformat()}); the final approver must"
-            f" sign last (can give it: {who})")
+            f" sign last (can give it: {who})"
+        )
     elif finals:
-        verdict.reasons.append(f"the final approval must come from someone who filled no other"
-                               f" role: {', '.join(f.reviewer for f in finals)} already did"
-                               f" (can give it: {who})")
+        verdict.reasons.append(
+            f"the final approval must come from someone who filled no other"
+            f" role: {', '.join(f.reviewer for f in finals)} already did"
+            f" (can give it: {who})"
+        )
     else:
-        verdict.reasons.append(f"missing a current, verified {role} approval, signed after all"
-                               f" the others (can give it: {who})")
+        verdict.reasons.append(
+            f"missing a current, verified {role} approval, signed after all"
+            f" the others (can give it: {who})"
+        )

@@ -53,8 +53,10 @@ class Repository:
         try:
             self._repo = gitpython.Repo(root)
         except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError) as e:
-            raise GitError(f"{root} is not a git repository",
-                           "run the command inside the portfolio's git repository, or pass --repo") from e
+            raise GitError(
+                f"{root} is not a git repository",
+                "run the command inside the portfolio's git repository, or pass --repo",
+            ) from e
 
     @classmethod
     def discover(cls, path: Path) -> Repository | None:
@@ -76,13 +78,18 @@ class Repository:
     def run(self, *args: str, input: bytes | None = None, check: bool = True) -> bytes:
         """Run git in this repository; a failure becomes a GitError naming the command."""
         result = subprocess.run(
-            ["git", "-C", str(self.root), *args], input=input, capture_output=True, env=_ENV,
+            ["git", "-C", str(self.root), *args],
+            input=input,
+            capture_output=True,
+            env=_ENV,
             check=False,
         )
         if check and result.returncode != 0:
             detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise GitError(f"git {args[0]} failed: {detail[-1] if detail else 'no output'}",
-                           "check the repository and the revision you named")
+            raise GitError(
+                f"git {args[0]} failed: {detail[-1] if detail else 'no output'}",
+                "check the repository and the revision you named",
+            )
         return result.stdout
 
     def _cat_batch(self, names: Sequence[str]) -> dict[str, bytes]:
@@ -98,7 +105,7 @@ class Repository:
             if header.endswith(" missing"):
                 continue
             size = int(header.rsplit(" ", 1)[1])
-            found[name] = out[offset:offset + size]
+            found[name] = out[offset : offset + size]
             offset += size + 1
         return found
 
@@ -106,11 +113,14 @@ class Repository:
 
     def resolve(self, rev: str) -> str:
         """The commit id of `rev`; a missing ref is a GitError with the fetch to run."""
-        out = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}",
-                       check=False)
+        out = self.run(
+            "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}", check=False
+        )
         if not out.strip():
-            hint = (f"fetch it first (git fetch origin {rev.removeprefix('origin/')}) and, in CI,"
-                    " check out with full history (actions/checkout: fetch-depth: 0)")
+            hint = (
+                f"fetch it first (git fetch origin {rev.removeprefix('origin/')}) and, in CI,"
+                " check out with full history (actions/checkout: fetch-depth: 0)"
+            )
             raise GitError(f"the revision {rev!r} is not in this repository", hint)
         return out.decode().strip()
 
@@ -133,13 +143,16 @@ class Repository:
         return out.decode() or None
 
     def ref_exists(self, ref: str) -> bool:
-        return bool(self.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}",
-                             check=False).strip())
+        return bool(
+            self.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False).strip()
+        )
 
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         result = subprocess.run(
             ["git", "-C", str(self.root), "merge-base", "--is-ancestor", ancestor, descendant],
-            capture_output=True, env=_ENV, check=False,
+            capture_output=True,
+            env=_ENV,
+            check=False,
         )
         return result.returncode == 0
 
@@ -156,8 +169,9 @@ class Repository:
 
     def worktree_files(self) -> list[str]:
         """Tracked files and untracked files that git does not ignore, repo-relative."""
-        out = self.run("ls-files", "-z", "--cached", "--others", "--exclude-standard",
-                       "--deduplicate")
+        out = self.run(
+            "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate"
+        )
         return sorted({p for p in out.decode("utf-8", "surrogateescape").split("\0") if p})
 
     def tree(self, rev: str) -> list[TreeEntry]:
@@ -167,7 +181,7 @@ class Repository:
             if not record:
                 continue
             meta, path = record.split("\t", 1)
-            mode, kind, sha, size = meta.split()
+            mode, _kind, sha, size = meta.split()
             entries.append(TreeEntry(path, mode, sha, int(size) if size != "-" else 0))
         return entries
 
@@ -179,8 +193,7 @@ class Repository:
 
     def dirty_paths(self, pathspecs: Sequence[str] = ()) -> set[str]:
         """Paths whose working-tree content differs from HEAD, untracked ones included."""
-        out = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
-                       *pathspecs)
+        out = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *pathspecs)
         paths = set()
         records = out.decode("utf-8", "surrogateescape").split("\0")
         skip_next = False
@@ -205,8 +218,17 @@ class Repository:
         the commits listed are exactly those whose edits the file carries; a merge that changed
         the file relative to every parent (an "evil merge") is listed too.
         """
-        out = self.run("log", "--format=%x01%H", "--name-only", "-z",
-                       "--diff-merges=dense-combined", "--no-renames", rev, "--", *pathspecs)
+        out = self.run(
+            "log",
+            "--format=%x01%H",
+            "--name-only",
+            "-z",
+            "--diff-merges=dense-combined",
+            "--no-renames",
+            rev,
+            "--",
+            *pathspecs,
+        )
         changes = []
         for block in out.decode("utf-8", "surrogateescape").split("\x01"):
             if not block.strip("\0\n"):
@@ -236,22 +258,44 @@ class Repository:
     def init(cls, root: Path, branch: str = "main") -> Repository:
         """A new repository at `root` whose settings do not depend on the user's own config."""
         root.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["git", "init", "-q", "-b", branch, str(root)], check=True, env=_ENV,
-                       capture_output=True)
+        subprocess.run(
+            ["git", "init", "-q", "-b", branch, str(root)],
+            check=True,
+            env=_ENV,
+            capture_output=True,
+        )
         repo = cls(root)
-        for key, value in (("commit.gpgsign", "false"), ("tag.gpgsign", "false"),
-                           ("core.autocrlf", "false"), ("user.useConfigOnly", "true")):
+        for key, value in (
+            ("commit.gpgsign", "false"),
+            ("tag.gpgsign", "false"),
+            ("core.autocrlf", "false"),
+            ("user.useConfigOnly", "true"),
+        ):
             repo.run("config", key, value)
         return repo
 
-    def commit_as(self, paths: Sequence[str], message: str, *, name: str, email: str,
-                  when: datetime, ssh_key: Path | None = None) -> str:
+    def commit_as(
+        self,
+        paths: Sequence[str],
+        message: str,
+        *,
+        name: str,
+        email: str,
+        when: datetime,
+        ssh_key: Path | None = None,
+    ) -> str:
         """Commit `paths` as this author at this time, SSH-signed with `ssh_key` if given."""
         self.run("add", "--", *paths)
         stamp = when.isoformat()
-        env = {**_ENV, "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
-               "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email,
-               "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+        env = {
+            **_ENV,
+            "GIT_AUTHOR_NAME": name,
+            "GIT_AUTHOR_EMAIL": email,
+            "GIT_COMMITTER_NAME": name,
+            "GIT_COMMITTER_EMAIL": email,
+            "GIT_AUTHOR_DATE": stamp,
+            "GIT_COMMITTER_DATE": stamp,
+        }
         args = ["git", "-C", str(self.root)]
         if ssh_key is not None:
             args += ["-c", "gpg.format=ssh", "-c", f"user.signingkey={ssh_key}"]
@@ -260,8 +304,10 @@ class Repository:
             args.append("-S")
         result = subprocess.run(args, env=env, capture_output=True, check=False)
         if result.returncode != 0:
-            raise GitError(f"git commit failed: {result.stderr.decode('utf-8', 'replace').strip()}",
-                           "check that git and ssh-keygen are installed")
+            raise GitError(
+                f"git commit failed: {result.stderr.decode('utf-8', 'replace').strip()}",
+                "check that git and ssh-keygen are installed",
+            )
         return self.resolve("HEAD")
 
     def commit_paths(self, paths: Sequence[str], message: str, *, sign: bool) -> str:

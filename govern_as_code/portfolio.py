@@ -33,7 +33,13 @@ from govern_as_code.documents.yaml_loader import (
 )
 from govern_as_code.git import Repository
 from govern_as_code.problems import Problem
-from govern_as_code.sources import DOCUMENT_SUFFIXES, Candidate, FileSource, RevisionSource, WorktreeSource
+from govern_as_code.sources import (
+    DOCUMENT_SUFFIXES,
+    Candidate,
+    FileSource,
+    RevisionSource,
+    WorktreeSource,
+)
 
 MODEL_VERSION_ANNOTATION = "govern-as-code/model-version"
 ENVIRONMENT_ANNOTATION = "govern-as-code/environment"
@@ -66,8 +72,9 @@ class Document:
     def position(self, *path: str | int) -> tuple[int, int]:
         return self.data.position(tuple(path))
 
-    def problem(self, rule: str, message: str, *at: str | int, hint: str = "",
-                subject: str = "") -> Problem:
+    def problem(
+        self, rule: str, message: str, *at: str | int, hint: str = "", subject: str = ""
+    ) -> Problem:
         line, column = self.position(*at)
         return Problem(self.path, line, column, rule, message, hint, subject)
 
@@ -104,11 +111,16 @@ class Portfolio:
         by_id = self._index.setdefault(document.kind, {})
         first = by_id.get(document.id)
         if first is not None:
-            self.problems.append(document.problem(
-                "duplicate-id", f"duplicate {document.kind} id {document.id!r}: also defined in"
-                f" {first.path}:{first.position('metadata', 'id')[0]}", "metadata", "id",
-                hint="give each document of a kind its own id",
-            ))
+            self.problems.append(
+                document.problem(
+                    "duplicate-id",
+                    f"duplicate {document.kind} id {document.id!r}: also defined in"
+                    f" {first.path}:{first.position('metadata', 'id')[0]}",
+                    "metadata",
+                    "id",
+                    hint="give each document of a kind its own id",
+                )
+            )
             return
         by_id[document.id] = document
         self.documents.append(document)
@@ -130,8 +142,18 @@ class Portfolio:
         for doc in self.of_kind("Deployment"):
             spec = doc.model.spec  # type: ignore[attr-defined]
             line, column = doc.position("spec", "modelVersion")
-            native.append(Deployment(doc.path, line, column, spec.environment, spec.modelVersion,
-                                     spec.target or "", False, dict(doc.model.metadata.labels)))
+            native.append(
+                Deployment(
+                    doc.path,
+                    line,
+                    column,
+                    spec.environment,
+                    spec.modelVersion,
+                    spec.target or "",
+                    False,
+                    dict(doc.model.metadata.labels),
+                )
+            )
         return sorted(native + self.foreign, key=lambda d: (d.path, d.line))
 
 
@@ -151,8 +173,10 @@ def open_source(root: Path, revision: str | None = None) -> FileSource:
     if repo is None:
         from govern_as_code.errors import GitError
 
-        raise GitError(f"{root} is not a git repository, so it has no revision {revision!r}",
-                       "run inside the portfolio's git repository")
+        raise GitError(
+            f"{root} is not a git repository, so it has no revision {revision!r}",
+            "run inside the portfolio's git repository",
+        )
     return RevisionSource(repo, revision)
 
 
@@ -170,8 +194,10 @@ def load_portfolio(source: FileSource, options: LoadOptions | None = None) -> Po
     if ignore_lines is None:
         ignore_lines = read_ignore_lines(source, candidates)
     excluded = pathspec.GitIgnoreSpec.from_lines([*ignore_lines, *settings.exclude])
-    globs = [g if isinstance(g, DeploymentGlob) else DeploymentGlob(glob=g)
-             for g in settings.deploymentGlobs]
+    globs = [
+        g if isinstance(g, DeploymentGlob) else DeploymentGlob(glob=g)
+        for g in settings.deploymentGlobs
+    ]
     glob_specs = [(g, pathspec.GitIgnoreSpec.from_lines([g.glob])) for g in globs]
     extensions = _load_extensions(source, candidates, settings, portfolio.problems)
 
@@ -187,8 +213,9 @@ def load_portfolio(source: FileSource, options: LoadOptions | None = None) -> Po
             continue
         if candidate.size > MAX_FILE_BYTES:
             issue = too_large_issue(candidate.size)
-            portfolio.problems.append(Problem(candidate.path, 0, 0, issue.rule, issue.message,
-                                              issue.hint))
+            portfolio.problems.append(
+                Problem(candidate.path, 0, 0, issue.rule, issue.message, issue.hint)
+            )
             continue
         wanted.append(candidate)
 
@@ -233,16 +260,25 @@ def _read_settings(
 
 
 def _load_extensions(
-    source: FileSource, candidates: dict[str, Candidate], settings: PortfolioSpec,
+    source: FileSource,
+    candidates: dict[str, Candidate],
+    settings: PortfolioSpec,
     problems: list[Problem],
 ) -> dict[str, ExtensionSchema]:
     compiled: dict[str, ExtensionSchema] = {}
     for kind, path in settings.extensionSchemas.items():
         entry = candidates.get(path)
         if entry is not None and entry.symlink_target is not None:
-            problems.append(Problem(SETTINGS_PATHS[0], 0, 0, "extension-schema",
-                                    f"extension schema {path} for {kind} is a symbolic link;"
-                                    " it was not followed", "replace the link with the file"))
+            problems.append(
+                Problem(
+                    SETTINGS_PATHS[0],
+                    0,
+                    0,
+                    "extension-schema",
+                    f"extension schema {path} for {kind} is a symbolic link; it was not followed",
+                    "replace the link with the file",
+                )
+            )
             continue
         if entry is not None and entry.size > MAX_FILE_BYTES:
             issue = too_large_issue(entry.size)
@@ -250,16 +286,31 @@ def _load_extensions(
             continue
         raw = source.read([path]).get(path) if entry is not None else None
         if raw is None:
-            problems.append(Problem(SETTINGS_PATHS[0], 0, 0, "extension-schema",
-                                    f"extension schema {path} for {kind} was not found",
-                                    "fix the path in spec.extensionSchemas"))
+            problems.append(
+                Problem(
+                    SETTINGS_PATHS[0],
+                    0,
+                    0,
+                    "extension-schema",
+                    f"extension schema {path} for {kind} was not found",
+                    "fix the path in spec.extensionSchemas",
+                )
+            )
             continue
         try:
             compiled[kind] = ExtensionSchema.compile(kind, path, json.loads(raw))
-        except Exception as e:  # noqa: BLE001 - any bad schema is reported, never raised
-            problems.append(Problem(path, 0, 0, "extension-schema",
-                                    f"the extension schema for {kind} is not a valid JSON Schema:"
-                                    f" {str(e).splitlines()[0]}", "fix the schema"))
+        except Exception as e:
+            problems.append(
+                Problem(
+                    path,
+                    0,
+                    0,
+                    "extension-schema",
+                    f"the extension schema for {kind} is not a valid JSON Schema:"
+                    f" {str(e).splitlines()[0]}",
+                    "fix the schema",
+                )
+            )
     return compiled
 
 
@@ -269,19 +320,30 @@ def _symlink_problem(candidate: Candidate) -> Problem:
     resolved = posixpath.normpath(posixpath.join(folder, target))
     outside = target.startswith("/") or resolved == ".." or resolved.startswith("../")
     where = "outside the repository" if outside else "inside the repository"
-    return Problem(candidate.path, 0, 0, "symlink",
-                   f"symbolic link to {target!r} ({where}) refused; it was not followed",
-                   "replace the link with the file itself, or exclude it in .gacignore")
+    return Problem(
+        candidate.path,
+        0,
+        0,
+        "symlink",
+        f"symbolic link to {target!r} ({where}) refused; it was not followed",
+        "replace the link with the file itself, or exclude it in .gacignore",
+    )
 
 
-def _load_file(portfolio: Portfolio, path: str, raw: bytes, glob: DeploymentGlob | None,
-               extensions: dict[str, ExtensionSchema]) -> None:
+def _load_file(
+    portfolio: Portfolio,
+    path: str,
+    raw: bytes,
+    glob: DeploymentGlob | None,
+    extensions: dict[str, ExtensionSchema],
+) -> None:
     try:
         parsed = parse_bytes(raw, is_json=path.endswith(".json"))
     except LoadError as e:
         issue = e.issue
-        portfolio.problems.append(Problem(path, issue.line, issue.column, issue.rule,
-                                          issue.message, issue.hint))
+        portfolio.problems.append(
+            Problem(path, issue.line, issue.column, issue.rule, issue.message, issue.hint)
+        )
         return
     governed = [d for d in parsed.documents if is_governance_data(d.value)]
     if not governed and glob is None:
@@ -292,47 +354,68 @@ def _load_file(portfolio: Portfolio, path: str, raw: bytes, glob: DeploymentGlob
     _load_foreign_manifests(portfolio, path, parsed, glob)
 
 
-def _load_governance_file(portfolio: Portfolio, path: str, parsed: ParsedFile,
-                          extensions: dict[str, ExtensionSchema]) -> None:
+def _load_governance_file(
+    portfolio: Portfolio, path: str, parsed: ParsedFile, extensions: dict[str, ExtensionSchema]
+) -> None:
     try:
         data = parsed.single()
     except LoadError as e:
         issue = e.issue
-        portfolio.problems.append(Problem(path, issue.line, issue.column, issue.rule,
-                                          issue.message, issue.hint))
+        portfolio.problems.append(
+            Problem(path, issue.line, issue.column, issue.rule, issue.message, issue.hint)
+        )
         return
     document, problems = validate_data(path, data, extensions)
     portfolio.problems.extend(problems)
     if document is not None:
         if document.kind == "Portfolio" and portfolio.of_kind("Portfolio"):
             first = portfolio.of_kind("Portfolio")[0]
-            portfolio.problems.append(Problem(path, 1, 1, "duplicate-id",
-                                              f"a second Portfolio document (the first is {first.path})",
-                                              "keep one Portfolio document, in governance.yaml"))
+            portfolio.problems.append(
+                Problem(
+                    path,
+                    1,
+                    1,
+                    "duplicate-id",
+                    f"a second Portfolio document (the first is {first.path})",
+                    "keep one Portfolio document, in governance.yaml",
+                )
+            )
             return
         portfolio.add(Document(path, document, data))
 
 
-def _load_foreign_manifests(portfolio: Portfolio, path: str, parsed: ParsedFile,
-                            glob: DeploymentGlob | None) -> None:
+def _load_foreign_manifests(
+    portfolio: Portfolio, path: str, parsed: ParsedFile, glob: DeploymentGlob | None
+) -> None:
     assert glob is not None
     if parsed.strict_issue:
         issue = parsed.strict_issue
-        portfolio.problems.append(Problem(path, issue.line, issue.column, issue.rule,
-                                          issue.message, issue.hint))
+        portfolio.problems.append(
+            Problem(path, issue.line, issue.column, issue.rule, issue.message, issue.hint)
+        )
         return
     for data in parsed.documents:
         if data.value is None:
             continue
         subject, where = _annotation(data, glob)
         line, column = data.position(where)
-        environment = (_dig(data.value, ("metadata", "annotations", ENVIRONMENT_ANNOTATION))
-                       or glob.environment or "production")
+        environment = (
+            _dig(data.value, ("metadata", "annotations", ENVIRONMENT_ANNOTATION))
+            or glob.environment
+            or "production"
+        )
         target = _dig(data.value, ("metadata", "name")) or path
-        portfolio.foreign.append(Deployment(
-            path, line, column, str(environment),
-            subject if isinstance(subject, str) else None, str(target), True,
-        ))
+        portfolio.foreign.append(
+            Deployment(
+                path,
+                line,
+                column,
+                str(environment),
+                subject if isinstance(subject, str) else None,
+                str(target),
+                True,
+            )
+        )
 
 
 def _annotation(data: LoadedData, glob: DeploymentGlob) -> tuple[Any, tuple[str, ...]]:

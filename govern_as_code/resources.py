@@ -18,5 +18,6 @@ def data_dir(name: str) -> Path:
     for candidate in (_PACKAGE / "_data" / name, _PACKAGE.parent / name):
         if candidate.is_dir():
             return candidate
-    raise GovernError(f"the shipped folder {name!r} is missing from this installation",
-                      "reinstall govern-as-code")
+    raise GovernError(
+        f"the shipped folder {name!r} is missing from this installation", "reinstall govern-as-code"
+    )

@@ -29,16 +29,22 @@ def subject_digest(portfolio: Portfolio, subject: str, ignore_file: bytes = b"")
     if "@" in subject:
         document = portfolio.get("ModelVersion", subject)
         if document is None or not isinstance(document.model, ModelVersionDocument):
-            raise UsageError(f"there is no model version {subject!r}",
-                             "name it as <model>@<version>, e.g. churn-xgb@3")
+            raise UsageError(
+                f"there is no model version {subject!r}",
+                "name it as <model>@<version>, e.g. churn-xgb@3",
+            )
         return version_digest(document.model)
     if "/" in subject:
         found = digest_of_ref(portfolio, subject, ignore_file)
         if found is None:
-            raise UsageError(f"there is no document {subject!r}", "name it as KIND/id, e.g. Person/carol")
+            raise UsageError(
+                f"there is no document {subject!r}", "name it as KIND/id, e.g. Person/carol"
+            )
         return found
-    raise UsageError(f"{subject!r} is neither model@version nor KIND/id",
-                     "e.g. gac digest churn-xgb@3, or gac digest Person/carol")
+    raise UsageError(
+        f"{subject!r} is neither model@version nor KIND/id",
+        "e.g. gac digest churn-xgb@3, or gac digest Person/carol",
+    )
 
 
 def current_digest(root: Path, subject: str) -> str:
@@ -73,33 +79,45 @@ def _trust(repo: Repository, base: str | None) -> TrustRoot:
 def approve(request: ApprovalRequest) -> tuple[str, str]:
     """Write the Approval and commit it signed; returns (path, commit id)."""
     if request.decision not in DECISIONS:
-        raise UsageError(f"unknown decision {request.decision!r}", f"use one of: {', '.join(DECISIONS)}")
+        raise UsageError(
+            f"unknown decision {request.decision!r}", f"use one of: {', '.join(DECISIONS)}"
+        )
     repo = Repository.discover(request.root)
     if repo is None or not repo.has_commits():
-        raise GovernError("approvals are signed commits, so this must run in a git repository"
-                          " with history", "run it inside the portfolio's repository")
+        raise GovernError(
+            "approvals are signed commits, so this must run in a git repository with history",
+            "run it inside the portfolio's repository",
+        )
     if not repo.config("user.signingkey"):
         raise GovernError(
             "git has no signing key set up, and an unsigned approval counts for nothing",
             "set one: git config user.signingkey ~/.ssh/id_ed25519.pub &&"
-            " git config gpg.format ssh (or an OpenPGP key id with gpg.format openpgp)")
+            " git config gpg.format ssh (or an OpenPGP key id with gpg.format openpgp)",
+        )
     email = (repo.config("user.email") or "").lower()
     trust = _trust(repo, request.base)
     person = next((p for p in trust.people.values() if p.spec.email.lower() == email), None)
     if person is None:
-        raise GovernError(f"no person in the trusted base has the email {email or '(unset)'!r}",
-                          "set git config user.email to the email of your Person document")
+        raise GovernError(
+            f"no person in the trusted base has the email {email or '(unset)'!r}",
+            "set git config user.email to the email of your Person document",
+        )
     if request.role not in person.spec.roles:
         holders = ", ".join(p.metadata.id for p in trust.holders(request.role)) or "nobody"
-        raise GovernError(f"{person.metadata.id} does not hold the role {request.role!r} in the"
-                          " trusted base", f"ask someone who does: {holders}")
+        raise GovernError(
+            f"{person.metadata.id} does not hold the role {request.role!r} in the trusted base",
+            f"ask someone who does: {holders}",
+        )
     digest = current_digest(repo.root, request.subject)
     path = approval_path(request.subject, request.role, person.metadata.id)
     document = {
         "apiVersion": API_VERSION,
         "kind": "Approval",
-        "metadata": {"id": re.sub(r"[^a-z0-9]+", "-", f"{request.subject} {request.role}"
-                                  f" {person.metadata.id}".lower()).strip("-")},
+        "metadata": {
+            "id": re.sub(
+                r"[^a-z0-9]+", "-", f"{request.subject} {request.role} {person.metadata.id}".lower()
+            ).strip("-")
+        },
         "spec": {
             "subject": request.subject,
             "digest": digest,
@@ -112,9 +130,11 @@ def approve(request: ApprovalRequest) -> tuple[str, str]:
     }
     target = repo.root / path
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text("# yaml-language-server: $schema=https://govern-as-code.dev/schemas/v1/"
-                      "approval.schema.json\n" + yaml.safe_dump(document, sort_keys=False),
-                      encoding="utf-8")
+    target.write_text(
+        "# yaml-language-server: $schema=https://govern-as-code.dev/schemas/v1/"
+        "approval.schema.json\n" + yaml.safe_dump(document, sort_keys=False),
+        encoding="utf-8",
+    )
     message = f"{request.decision.capitalize()} {request.subject} as {request.role}"
     commit = repo.commit_paths([path], message, sign=True)
     return path, commit
@@ -137,8 +157,14 @@ class ReviewPlan:
             for role, people in self.missing.items():
                 mentions = ", ".join(f"@{p}" for p in people) or "nobody holds this role"
                 lines.append(f"- [ ] **{role}**: {mentions}")
-            lines += ["", "Each reviewer runs:", "",
-                      "```", f"gac approve {self.subject} --role <role> -m \"...\"", "```"]
+            lines += [
+                "",
+                "Each reviewer runs:",
+                "",
+                "```",
+                f'gac approve {self.subject} --role <role> -m "..."',
+                "```",
+            ]
             other = [r for r in self.reasons if not r.startswith("missing a current")]
             if other:
                 lines += ["", "Also blocking:"] + [f"- {r}" for r in other]
@@ -156,10 +182,18 @@ def plan_review(root: Path, subject: str, base: str | None = None) -> ReviewPlan
 
         problems = list(rule.check(context, rule.Options()))
         mine = [p for p in problems if p.subject == subject]
-        holders = [p.metadata.id for p in context.trust.holders("governance-admin")
-                   if p.metadata.id != subject.partition("/")[2]]
-        return ReviewPlan(subject, digest, not mine, tuple(p.message for p in mine),
-                          {"governance-admin": holders} if mine else {})
+        holders = [
+            p.metadata.id
+            for p in context.trust.holders("governance-admin")
+            if p.metadata.id != subject.partition("/")[2]
+        ]
+        return ReviewPlan(
+            subject,
+            digest,
+            not mine,
+            tuple(p.message for p in mine),
+            {"governance-admin": holders} if mine else {},
+        )
     setting = resolve_policy(context.trust).get("production-requires-approvals")
     options = GateOptions.model_validate(dict(setting.options)) if setting else GateOptions()
     verdict = evaluate(context, subject, options)

@@ -25,17 +25,23 @@ class TrustRoot:
 
     @classmethod
     def from_portfolio(cls, portfolio: Portfolio, ignore_lines: tuple[str, ...] = ()) -> TrustRoot:
-        people = {d.id: d.model for d in portfolio.of_kind("Person")
-                  if isinstance(d.model, PersonDocument)}
-        policies = {d.id: d for d in portfolio.of_kind("Policy")
-                    if isinstance(d.model, PolicyDocument)}
-        return cls(portfolio.revision, portfolio.settings, people, policies, ignore_lines,
-                   portfolio)
+        people = {
+            d.id: d.model
+            for d in portfolio.of_kind("Person")
+            if isinstance(d.model, PersonDocument)
+        }
+        policies = {
+            d.id: d for d in portfolio.of_kind("Policy") if isinstance(d.model, PolicyDocument)
+        }
+        return cls(
+            portfolio.revision, portfolio.settings, people, policies, ignore_lines, portfolio
+        )
 
     def holders(self, role: str) -> list[PersonDocument]:
         """People who hold `role` in the trusted base, by id."""
-        return sorted((p for p in self.people.values() if role in p.spec.roles),
-                      key=lambda p: p.metadata.id)
+        return sorted(
+            (p for p in self.people.values() if role in p.spec.roles), key=lambda p: p.metadata.id
+        )
 
     def holds(self, person: str, role: str) -> bool:
         found = self.people.get(person)

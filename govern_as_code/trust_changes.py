@@ -25,8 +25,9 @@ class TrustChange:
 
 def trust_digest(document: Document, ignore_file: bytes | None) -> str:
     """The digest a trust-root approval binds to; the Portfolio's covers `.gacignore` too."""
-    return document_digest(document.data.value,
-                           ignore_file if document.kind == "Portfolio" else None)
+    return document_digest(
+        document.data.value, ignore_file if document.kind == "Portfolio" else None
+    )
 
 
 def trust_changes(context: RuleContext) -> Iterator[TrustChange]:

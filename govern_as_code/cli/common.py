@@ -20,15 +20,24 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_TOOL = 0, 1, 2
 
 repo_option = click.option(
-    "--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-    show_default=True, help="The portfolio repository.",
+    "--repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The portfolio repository.",
 )
 format_option = click.option(
-    "--format", "fmt", type=click.Choice(list(REPORTER_BY_NAME)), default="text",
-    show_default=True, help="How to report problems.",
+    "--format",
+    "fmt",
+    type=click.Choice(list(REPORTER_BY_NAME)),
+    default="text",
+    show_default=True,
+    help="How to report problems.",
 )
 output_option = click.option(
-    "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help="Write the report to this file instead of standard output.",
 )
 
@@ -47,7 +56,7 @@ def handle_errors(func: F) -> F:
             sys.exit(EXIT_TOOL)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
-        except Exception as e:  # noqa: BLE001 - the last line of defence against a traceback
+        except Exception as e:
             if os.environ.get("GAC_DEBUG"):
                 raise
             click.echo(f"gac: internal error: {type(e).__name__}: {e}", err=True)
@@ -66,14 +75,18 @@ def check_repo(repo: Path) -> Path:
 def emit_report(report: LintReport, fmt: str, output: Path | None) -> int:
     """Render `report`, write it, and return the exit code it calls for."""
     reporter = get_reporter(fmt)
-    color = output is None and fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    color = (
+        output is None and fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    )
     text = reporter.render(report, color=color)
     if output is not None:
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
             output.write_text(text, encoding="utf-8")
         except OSError as e:
-            raise GovernError(f"cannot write {output}: {e.strerror}", "choose another --output") from e
+            raise GovernError(
+                f"cannot write {output}: {e.strerror}", "choose another --output"
+            ) from e
         if fmt != "text":
             click.echo(get_reporter("text").render(report, color=False), nl=False)
     else:
@@ -82,4 +95,8 @@ def emit_report(report: LintReport, fmt: str, output: Path | None) -> int:
 
 
 def exit_code(report: LintReport) -> int:
-    return EXIT_PROBLEMS if any(p.level in (Level.ERROR, None) for p in report.problems) else EXIT_CLEAN
+    return (
+        EXIT_PROBLEMS
+        if any(p.level in (Level.ERROR, None) for p in report.problems)
+        else EXIT_CLEAN
+    )

@@ -17,11 +17,20 @@ from govern_as_code.cli.common import (
     repo_option,
 )
 
-base_option = click.option("--base", default=None, metavar="REF",
-                           help="The trusted base revision (default: governance.yaml trust.base,"
-                                " else the merge-base with origin/HEAD or main).")
-today_option = click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-                            hidden=True, help="Evaluate expiry and due dates as of this day.")
+base_option = click.option(
+    "--base",
+    default=None,
+    metavar="REF",
+    help="The trusted base revision (default: governance.yaml trust.base,"
+    " else the merge-base with origin/HEAD or main).",
+)
+today_option = click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    hidden=True,
+    help="Evaluate expiry and due dates as of this day.",
+)
 
 
 def _day(value: object) -> date | None:
@@ -56,8 +65,14 @@ def lint(repo: Path, base: str | None, fmt: str, output: Path | None, today: obj
 @output_option
 @today_option
 @handle_errors
-def check_deploy(manifests: tuple[Path, ...], repo: Path, base: str | None, fmt: str,
-                 output: Path | None, today: object) -> None:
+def check_deploy(
+    manifests: tuple[Path, ...],
+    repo: Path,
+    base: str | None,
+    fmt: str,
+    output: Path | None,
+    today: object,
+) -> None:
     """Run the deploy gate for the named manifests only.
 
     \b
@@ -76,16 +91,19 @@ def check_deploy(manifests: tuple[Path, ...], repo: Path, base: str | None, fmt:
         try:
             relative.append(full.resolve().relative_to(root).as_posix())
         except ValueError:
-            raise UsageError(f"{manifest} is not inside the repository {root}",
-                             "name manifests inside --repo") from None
+            raise UsageError(
+                f"{manifest} is not inside the repository {root}", "name manifests inside --repo"
+            ) from None
         if not full.is_file():
             raise UsageError(f"{manifest} does not exist", "name an existing manifest file")
     result = assess(LintRequest(root, base=base, today=_day(today), only_paths=relative))
     gated = {g.deployment for g in result.report.gates}
     unknown = [p for p in relative if p not in gated]
     if unknown:
-        raise UsageError(f"{', '.join(unknown)} is not a deployment to a protected environment",
-                         "name a Deployment document or a manifest in a deployment glob")
+        raise UsageError(
+            f"{', '.join(unknown)} is not a deployment to a protected environment",
+            "name a Deployment document or a manifest in a deployment glob",
+        )
     code = emit_report(result.report, fmt, output)
     sys.exit(max(code, 1 if any(not g.passed for g in result.report.gates) else 0))
 
@@ -110,24 +128,31 @@ def digest(subject: str, repo: Path) -> None:
 @click.command()
 @click.argument("subject")
 @click.option("--role", required=True, help="The role you approve in, e.g. risk-review.")
-@click.option("--decision", type=click.Choice(["approved", "changes-requested", "rejected"]),
-              default="approved", show_default=True)
+@click.option(
+    "--decision",
+    type=click.Choice(["approved", "changes-requested", "rejected"]),
+    default="approved",
+    show_default=True,
+)
 @click.option("-m", "--message", "comment", default="", help="Your comment.")
 @repo_option
 @base_option
 @handle_errors
-def approve(subject: str, role: str, decision: str, comment: str, repo: Path,
-            base: str | None) -> None:
+def approve(
+    subject: str, role: str, decision: str, comment: str, repo: Path, base: str | None
+) -> None:
     """Write an Approval with the current digest and commit it, signed with your git key.
 
     \b
     Example:
       gac approve churn-xgb@3 --role risk-review -m "Back-test reviewed"
     """
-    from govern_as_code.signoff import ApprovalRequest, approve as run_approve
+    from govern_as_code.signoff import ApprovalRequest
+    from govern_as_code.signoff import approve as run_approve
 
-    path, commit = run_approve(ApprovalRequest(check_repo(repo), subject, role, decision,
-                                               comment, base))
+    path, commit = run_approve(
+        ApprovalRequest(check_repo(repo), subject, role, decision, comment, base)
+    )
     click.echo(f"{decision} {subject} as {role}: {path} (signed commit {commit[:12]})")
 
 

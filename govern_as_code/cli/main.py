@@ -34,7 +34,9 @@ def cli() -> None:
 @repo_option
 @format_option
 @output_option
-@click.option("--at", "revision", default=None, help="Validate a git revision instead of the working tree.")
+@click.option(
+    "--at", "revision", default=None, help="Validate a git revision instead of the working tree."
+)
 @handle_errors
 def validate(repo: Path, fmt: str, output: Path | None, revision: str | None) -> None:
     """Check every document against its schema and every reference.
@@ -67,8 +69,9 @@ def rules(rule_id: str | None) -> None:
         if not chosen:
             from govern_as_code.errors import UsageError
 
-            raise UsageError(f"unknown rule {rule_id!r}",
-                             f"use one of: {', '.join(i.id for i in infos)}")
+            raise UsageError(
+                f"unknown rule {rule_id!r}", f"use one of: {', '.join(i.id for i in infos)}"
+            )
         click.echo(f"{chosen[0].id}\n\n{chosen[0].description}")
         return
     width = max(len(i.id) for i in infos)
@@ -82,8 +85,13 @@ def schema() -> None:
 
 
 @schema.command("export")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"),
-              show_default=True, help="Folder to write <kind>.schema.json files into.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("schemas"),
+    show_default=True,
+    help="Folder to write <kind>.schema.json files into.",
+)
 @handle_errors
 def schema_export(out: Path) -> None:
     """Write the JSON Schema (2020-12) of every kind, generated from the models.
@@ -105,8 +113,9 @@ from govern_as_code.cli.gate_commands import (  # noqa: E402
     lint,
     request_review,
 )
+from govern_as_code.cli.site_commands import demo, export, report  # noqa: E402
 
-for command in (lint, check_deploy, digest, approve, request_review):
+for command in (lint, check_deploy, digest, approve, request_review, demo, report, export):
     cli.add_command(command)
 
 

@@ -33,7 +33,11 @@ VersionStatus = Literal["candidate", "challenger", "production", "retired"]
 Decision = Literal["approved", "changes-requested", "rejected"]
 # A model version ("churn-xgb@3") or a trust-root document ("Person/carol").
 APPROVAL_SUBJECT_PATTERN = (
-    "^(?:" + SUBJECT_PATTERN[1:-1] + "|(?:Person|Policy|Portfolio|Workflow)/" + SLUG_PATTERN[1:-1] + ")$"
+    "^(?:"
+    + SUBJECT_PATTERN[1:-1]
+    + "|(?:Person|Policy|Portfolio|Workflow)/"
+    + SLUG_PATTERN[1:-1]
+    + ")$"
 )
 
 
@@ -190,7 +194,7 @@ class DriftPoint(StrictModel):
     """One monitoring observation: a date and any number of named drift figures."""
 
     model_config = ConfigDict(extra="allow")
-    __pydantic_extra__: dict[str, float] = Field(init=False)  # type: ignore[assignment]
+    __pydantic_extra__: dict[str, float] = Field(init=False)
 
     date: IsoDate
 

@@ -23,9 +23,7 @@ Slug = Annotated[str, StringConstraints(strict=True, pattern=SLUG_PATTERN, max_l
 VersionName = Annotated[
     str, StringConstraints(strict=True, pattern=VERSION_PATTERN, max_length=128)
 ]
-SubjectRef = Annotated[
-    str, StringConstraints(strict=True, pattern=SUBJECT_PATTERN, max_length=257)
-]
+SubjectRef = Annotated[str, StringConstraints(strict=True, pattern=SUBJECT_PATTERN, max_length=257)]
 Digest = Annotated[str, StringConstraints(strict=True, pattern=DIGEST_PATTERN)]
 Text = Annotated[str, StringConstraints(strict=True, max_length=20_000)]
 Role = Slug
@@ -86,9 +84,9 @@ def _no_parent_segments(value: str) -> str:
 
 
 RepoPath = Annotated[
-    str, StringConstraints(strict=True, min_length=1, max_length=1024), AfterValidator(
-        _no_parent_segments
-    )
+    str,
+    StringConstraints(strict=True, min_length=1, max_length=1024),
+    AfterValidator(_no_parent_segments),
 ]
 
 

@@ -50,7 +50,9 @@ def is_governance_data(value: Any) -> bool:
     if not isinstance(value, dict):
         return False
     api = value.get("apiVersion")
-    return isinstance(api, Alias) or (isinstance(api, str) and api.startswith(GOVERNANCE_API_PREFIX))
+    return isinstance(api, Alias) or (
+        isinstance(api, str) and api.startswith(GOVERNANCE_API_PREFIX)
+    )
 
 
 def validate_data(
@@ -63,15 +65,29 @@ def validate_data(
     api = value.get("apiVersion")
     if api != API_VERSION:
         line, column = data.position(("apiVersion",))
-        return None, [Problem(path, line, column, "schema",
-                              f"unsupported apiVersion {api!r}", f"use {API_VERSION}")]
+        return None, [
+            Problem(
+                path,
+                line,
+                column,
+                "schema",
+                f"unsupported apiVersion {api!r}",
+                f"use {API_VERSION}",
+            )
+        ]
     kind = value.get("kind")
     if not isinstance(kind, str) or kind not in MODEL_BY_KIND:
         line, column = data.position(("kind",))
-        return None, [Problem(
-            path, line, column, "unknown-kind", f"unknown kind {kind!r}",
-            f"use one of: {', '.join(KINDS)}",
-        )]
+        return None, [
+            Problem(
+                path,
+                line,
+                column,
+                "unknown-kind",
+                f"unknown kind {kind!r}",
+                f"use one of: {', '.join(KINDS)}",
+            )
+        ]
     problems: list[Problem] = []
     extension = (extensions or {}).get(kind)
     if extension is not None:
@@ -105,32 +121,52 @@ def _extension_problems(path: str, data: LoadedData, ext: ExtensionSchema) -> li
     try:
         errors = sorted(ext.validator.iter_errors(data.value), key=lambda e: list(e.path))
     except Unresolvable as e:  # a $ref to another file or URL: nothing is fetched
-        return [Problem(ext.source, 0, 0, "extension-schema",
-                        f"the extension schema for {ext.kind} cannot be applied: {e}",
-                        "make the schema self-contained (refer only to its own $defs)")]
+        return [
+            Problem(
+                ext.source,
+                0,
+                0,
+                "extension-schema",
+                f"the extension schema for {ext.kind} cannot be applied: {e}",
+                "make the schema self-contained (refer only to its own $defs)",
+            )
+        ]
     for error in errors:
         where = tuple(error.absolute_path)
         line, column = data.position(where)
         dotted = ".".join(str(p) for p in where) or "(document)"
-        problems.append(Problem(
-            path, line, column, "extension-schema", f"{dotted}: {error.message}",
-            f"required by the organisation's extension schema {ext.source}",
-        ))
+        problems.append(
+            Problem(
+                path,
+                line,
+                column,
+                "extension-schema",
+                f"{dotted}: {error.message}",
+                f"required by the organisation's extension schema {ext.source}",
+            )
+        )
     return problems
 
 
-def _schema_problems(path: str, data: LoadedData, kind: str, error: ValidationError) -> list[Problem]:
+def _schema_problems(
+    path: str, data: LoadedData, kind: str, error: ValidationError
+) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
-        location = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        location = tuple(
+            p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-"))
+        )
         message, hint = _explain(item, kind)
         dotted = ".".join(str(p) for p in location)
         # A whole-document check (the id's form, a ModelVersion id against its spec) is about
         # metadata.id: point there rather than at the first line.
         blamed = location or (("metadata", "id") if "metadata.id" in message else ())
         line, column = data.position(blamed)
-        problems.append(Problem(path, line, column, "schema",
-                                f"{dotted}: {message}" if dotted else message, hint))
+        problems.append(
+            Problem(
+                path, line, column, "schema", f"{dotted}: {message}" if dotted else message, hint
+            )
+        )
     return problems
 
 
@@ -144,16 +180,20 @@ def _explain(item: Mapping[str, Any], kind: str) -> tuple[str, str]:
         )
     if kind_of_error == "missing":
         return "required field is missing", f"add it; see schemas/{kind.lower()}.schema.json"
-    if kind_of_error in ("string_type", "string_pattern_mismatch") and not isinstance(raw_input, str):
-        return (f"must be a string, not {type(raw_input).__name__} {raw_input!r}",
-                "quote the value so YAML cannot change its meaning")
+    if kind_of_error in ("string_type", "string_pattern_mismatch") and not isinstance(
+        raw_input, str
+    ):
+        return (
+            f"must be a string, not {type(raw_input).__name__} {raw_input!r}",
+            "quote the value so YAML cannot change its meaning",
+        )
     if kind_of_error == "bool_type":
         return f"must be true or false, not {raw_input!r}", "write true or false"
     if kind_of_error == "string_pattern_mismatch":
         return f"{raw_input!r} does not match the expected form", _pattern_hint(item)
     message = str(item["msg"])
     if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
+        message = message[len("Value error, ") :]
     return message, ""
 
 

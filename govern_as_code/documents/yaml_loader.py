@@ -34,9 +34,18 @@ _FALSE = re.compile(r"^(?:false|False|FALSE)$")
 _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _SPECIAL_FLOAT = {
-    ".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan"),
-    ".Inf": float("inf"), "+.Inf": float("inf"), "-.Inf": float("-inf"), ".NaN": float("nan"),
-    ".INF": float("inf"), "+.INF": float("inf"), "-.INF": float("-inf"), ".NAN": float("nan"),
+    ".inf": float("inf"),
+    "+.inf": float("inf"),
+    "-.inf": float("-inf"),
+    ".nan": float("nan"),
+    ".Inf": float("inf"),
+    "+.Inf": float("inf"),
+    "-.Inf": float("-inf"),
+    ".NaN": float("nan"),
+    ".INF": float("inf"),
+    "+.INF": float("inf"),
+    "-.INF": float("-inf"),
+    ".NAN": float("nan"),
 }
 
 
@@ -94,25 +103,40 @@ def resolve_plain_scalar(text: str) -> Any:
 def decode(raw: bytes) -> str:
     """Bytes to text, refusing what YAML tools disagree about: BOMs, NULs, non-UTF-8."""
     if raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        raise LoadError(LoadIssue(
-            "encoding", "the file starts with a byte-order mark", 1, 1,
-            "save it as UTF-8 without a BOM",
-        ))
+        raise LoadError(
+            LoadIssue(
+                "encoding",
+                "the file starts with a byte-order mark",
+                1,
+                1,
+                "save it as UTF-8 without a BOM",
+            )
+        )
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        raise LoadError(LoadIssue(
-            "encoding", "the file contains NUL bytes: it is binary, not YAML or JSON", line, 1,
-            "remove it, or exclude it in .gacignore",
-        ))
+        raise LoadError(
+            LoadIssue(
+                "encoding",
+                "the file contains NUL bytes: it is binary, not YAML or JSON",
+                line,
+                1,
+                "remove it, or exclude it in .gacignore",
+            )
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         column = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
-        raise LoadError(LoadIssue(
-            "encoding", f"the file is not valid UTF-8 (byte 0x{raw[e.start]:02x})", line, column,
-            "save the file as UTF-8",
-        )) from None
+        raise LoadError(
+            LoadIssue(
+                "encoding",
+                f"the file is not valid UTF-8 (byte 0x{raw[e.start]:02x})",
+                line,
+                column,
+                "save the file as UTF-8",
+            )
+        ) from None
 
 
 def _tab_issue(text: str, number: int) -> LoadIssue | None:
@@ -125,8 +149,13 @@ def _tab_issue(text: str, number: int) -> LoadIssue | None:
     indent = len(line) - len(line.lstrip(" \t"))
     if "\t" not in line[:indent]:
         return None
-    return LoadIssue("parse", "a tab is used for indentation; YAML allows only spaces",
-                     number, line.index("\t") + 1, "indent with spaces")
+    return LoadIssue(
+        "parse",
+        "a tab is used for indentation; YAML allows only spaces",
+        number,
+        line.index("\t") + 1,
+        "indent with spaces",
+    )
 
 
 @dataclass
@@ -146,10 +175,15 @@ class ParsedFile:
             raise LoadError(self.strict_issue)
         if len(self.documents) > 1:
             line, column = self.documents[1].positions.get((), (1, 1))
-            raise LoadError(LoadIssue(
-                "multi-document", "the file holds more than one YAML document",
-                line, column, "put each document in its own file",
-            ))
+            raise LoadError(
+                LoadIssue(
+                    "multi-document",
+                    "the file holds more than one YAML document",
+                    line,
+                    column,
+                    "put each document in its own file",
+                )
+            )
         return self.documents[0]
 
 
@@ -158,8 +192,9 @@ def parse_text(text: str, *, is_json: bool = False) -> ParsedFile:
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
-        raise LoadError(LoadIssue("empty-file", "the file is empty", 1, 1,
-                                  "delete it, or give it content"))
+        raise LoadError(
+            LoadIssue("empty-file", "the file is empty", 1, 1, "delete it, or give it content")
+        )
     builder = _Builder()
     try:
         builder.run(yaml.parse(text, Loader=_Loader))
@@ -172,17 +207,25 @@ def parse_text(text: str, *, is_json: bool = False) -> ParsedFile:
         problem = e.problem or str(e)
         if e.context and e.context_mark and e.context_mark is not mark:
             # "found unexpected end of stream" says little without where the quote opened.
-            problem = (f"{e.context} (line {e.context_mark.line + 1},"
-                       f" column {e.context_mark.column + 1}): {problem}")
-        raise LoadError(LoadIssue(
-            "parse", f"{'invalid JSON' if is_json else 'invalid YAML'}: {problem}",
-            line, column, "fix the syntax at this position",
-        )) from None
+            problem = (
+                f"{e.context} (line {e.context_mark.line + 1},"
+                f" column {e.context_mark.column + 1}): {problem}"
+            )
+        raise LoadError(
+            LoadIssue(
+                "parse",
+                f"{'invalid JSON' if is_json else 'invalid YAML'}: {problem}",
+                line,
+                column,
+                "fix the syntax at this position",
+            )
+        ) from None
     except yaml.YAMLError as e:
         raise LoadError(LoadIssue("parse", f"invalid YAML: {e}", 1, 1)) from None
     if not builder.documents:
-        raise LoadError(LoadIssue("empty-file", "the file is empty", 1, 1,
-                                  "delete it, or give it content"))
+        raise LoadError(
+            LoadIssue("empty-file", "the file is empty", 1, 1, "delete it, or give it content")
+        )
     return ParsedFile(builder.documents, builder.strict_issue)
 
 
@@ -202,7 +245,9 @@ def too_large_issue(size: int) -> LoadIssue:
     return LoadIssue(
         "file-too-large",
         f"the file is {size:,} bytes; governance documents are limited to {MAX_FILE_BYTES:,}",
-        0, 0, "split it, or exclude it in .gacignore if it is not a governance document",
+        0,
+        0,
+        "split it, or exclude it in .gacignore if it is not a governance document",
     )
 
 
@@ -238,28 +283,41 @@ class _Builder:
     def _node(self, event: Any, stream: Iterator[Any], path: PathKey) -> Any:
         self._nodes += 1
         if self._nodes > MAX_NODES:
-            raise LoadError(LoadIssue("file-too-large", "the document has too many nodes",
-                                      *_pos(event)))
+            raise LoadError(
+                LoadIssue("file-too-large", "the document has too many nodes", *_pos(event))
+            )
         if len(path) > MAX_DEPTH:
-            raise LoadError(LoadIssue(
-                "parse", f"the document nests deeper than {MAX_DEPTH} levels", *_pos(event),
-                "flatten the structure",
-            ))
+            raise LoadError(
+                LoadIssue(
+                    "parse",
+                    f"the document nests deeper than {MAX_DEPTH} levels",
+                    *_pos(event),
+                    "flatten the structure",
+                )
+            )
         position = _pos(event)
         self._positions[path] = position
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            self._strict(LoadIssue(
-                "yaml-anchor", "anchors and aliases are not allowed in governance documents",
-                *position, "write the value out in full, so a reviewer sees what it says",
-            ))
+            self._strict(
+                LoadIssue(
+                    "yaml-anchor",
+                    "anchors and aliases are not allowed in governance documents",
+                    *position,
+                    "write the value out in full, so a reviewer sees what it says",
+                )
+            )
             if isinstance(event, yaml.AliasEvent):
                 return Alias()
         tag = getattr(event, "tag", None)
         if tag and tag not in _PLAIN_TAGS:
-            self._strict(LoadIssue(
-                "parse", f"explicit YAML tags such as {tag!r} are not allowed", *position,
-                "remove the tag",
-            ))
+            self._strict(
+                LoadIssue(
+                    "parse",
+                    f"explicit YAML tags such as {tag!r} are not allowed",
+                    *position,
+                    "remove the tag",
+                )
+            )
         if isinstance(event, yaml.ScalarEvent):
             if event.style or not event.implicit[0]:
                 return event.value
@@ -284,12 +342,15 @@ class _Builder:
             where = _pos(key_event)
             if key in key_positions:
                 # Always an error: a duplicate can smuggle a second meaning into any file.
-                raise LoadError(LoadIssue(
-                    "duplicate-key",
-                    f"duplicate key {key!r}: first at line {key_positions[key][0]},"
-                    f" again at line {where[0]}",
-                    *where, "remove one of them; YAML tools disagree on which one wins",
-                ))
+                raise LoadError(
+                    LoadIssue(
+                        "duplicate-key",
+                        f"duplicate key {key!r}: first at line {key_positions[key][0]},"
+                        f" again at line {where[0]}",
+                        *where,
+                        "remove one of them; YAML tools disagree on which one wins",
+                    )
+                )
             key_positions[key] = where
             mapping[key] = self._node(next(stream), stream, (*path, key))
             self._positions[(*path, key)] = where
@@ -297,19 +358,31 @@ class _Builder:
 
     def _key(self, event: Any) -> str:
         if not isinstance(event, yaml.ScalarEvent):
-            raise LoadError(LoadIssue(
-                "parse", "mapping keys must be plain strings", *_pos(event), "use a string key",
-            ))
+            raise LoadError(
+                LoadIssue(
+                    "parse",
+                    "mapping keys must be plain strings",
+                    *_pos(event),
+                    "use a string key",
+                )
+            )
         if getattr(event, "anchor", None):
-            self._strict(LoadIssue(
-                "yaml-anchor", "anchors and aliases are not allowed in governance documents",
-                *_pos(event),
-            ))
+            self._strict(
+                LoadIssue(
+                    "yaml-anchor",
+                    "anchors and aliases are not allowed in governance documents",
+                    *_pos(event),
+                )
+            )
         if event.value == "<<" and not event.style:
-            self._strict(LoadIssue(
-                "yaml-anchor", "merge keys ('<<') are not allowed in governance documents",
-                *_pos(event), "write the keys out in full",
-            ))
+            self._strict(
+                LoadIssue(
+                    "yaml-anchor",
+                    "merge keys ('<<') are not allowed in governance documents",
+                    *_pos(event),
+                    "write the keys out in full",
+                )
+            )
         return str(event.value)
 
 

@@ -39,7 +39,7 @@ class ApprovalEvidence:
 def _openpgp_fingerprint(public_key: str) -> str | None:
     try:
         return openpgp_fingerprint(public_key)
-    except Exception:  # noqa: BLE001 - an unreadable key simply matches nothing
+    except Exception:
         return None
 
 
@@ -47,20 +47,22 @@ def key_fingerprints(person: PersonDocument) -> list[tuple[str, object]]:
     """Each key's fingerprint as signatures report it, with the key."""
     found: list[tuple[str, object]] = []
     for key in person.spec.keys:
-        fingerprint = (ssh_fingerprint_of(key) if key.type == "ssh"
-                       else _openpgp_fingerprint(key.publicKey))
+        fingerprint = (
+            ssh_fingerprint_of(key) if key.type == "ssh" else _openpgp_fingerprint(key.publicKey)
+        )
         if fingerprint:
             found.append((fingerprint.upper() if key.type == "openpgp" else fingerprint, key))
     return found
 
 
-def _judge_commit(signature: CommitSignature, reviewer: PersonDocument,
-                  trust: TrustRoot) -> str:
+def _judge_commit(signature: CommitSignature, reviewer: PersonDocument, trust: TrustRoot) -> str:
     """Empty when the commit is the reviewer's own valid signature; otherwise why not."""
     short = signature.commit[:12]
     if signature.is_merge:
-        return (f"merge commit {short} changed it; a merge is never taken as an approval, the"
-                " reviewer must commit the approval file directly")
+        return (
+            f"merge commit {short} changed it; a merge is never taken as an approval, the"
+            " reviewer must commit the approval file directly"
+        )
     if signature.format is None:
         return f"commit {short} that changed it is not signed"
     if signature.fingerprint is None:
@@ -73,23 +75,43 @@ def _judge_commit(signature: CommitSignature, reviewer: PersonDocument,
             continue
         after, before = getattr(key, "validAfter", None), getattr(key, "validBefore", None)
         if (after and signature.time < after) or (before and signature.time > before):
-            window = f"{after.isoformat() if after else '…'} to {before.isoformat() if before else '…'}"
-            return (f"commit {short} was signed at {signature.time.isoformat()} with"
-                    f" {reviewer.metadata.id}'s key {fingerprint}, outside its validity window"
-                    f" ({window})")
+            window = (
+                f"{after.isoformat() if after else '…'} to {before.isoformat() if before else '…'}"
+            )
+            return (
+                f"commit {short} was signed at {signature.time.isoformat()} with"
+                f" {reviewer.metadata.id}'s key {fingerprint}, outside its validity window"
+                f" ({window})"
+            )
         return ""
-    owner = next((p.metadata.id for p in trust.people.values()
-                  for fp, _ in key_fingerprints(p) if fp.upper() == fingerprint.upper()), None)
+    owner = next(
+        (
+            p.metadata.id
+            for p in trust.people.values()
+            for fp, _ in key_fingerprints(p)
+            if fp.upper() == fingerprint.upper()
+        ),
+        None,
+    )
     if owner:
-        return (f"commit {short} is signed by {owner}'s key {fingerprint}, not by the reviewer"
-                f" {reviewer.metadata.id}")
-    return (f"commit {short} is signed by key {fingerprint}, which the trusted base does not"
-            f" list for {reviewer.metadata.id}")
+        return (
+            f"commit {short} is signed by {owner}'s key {fingerprint}, not by the reviewer"
+            f" {reviewer.metadata.id}"
+        )
+    return (
+        f"commit {short} is signed by key {fingerprint}, which the trusted base does not"
+        f" list for {reviewer.metadata.id}"
+    )
 
 
 def collect_evidence(
-    repo: Repository, head: str, approvals: Iterable[Document], trust: TrustRoot,
-    *, dirty: frozenset[str] = frozenset(), verifier: SignatureVerifier | None = None,
+    repo: Repository,
+    head: str,
+    approvals: Iterable[Document],
+    trust: TrustRoot,
+    *,
+    dirty: frozenset[str] = frozenset(),
+    verifier: SignatureVerifier | None = None,
 ) -> dict[str, ApprovalEvidence]:
     """Evidence for every approval document, by path, reading history once."""
     documents = [d for d in approvals if isinstance(d.model, ApprovalDocument)]
@@ -106,30 +128,46 @@ def collect_evidence(
     finally:
         if verifier is None:
             own_verifier.close()
-    return {d.path: _evidence_for(d, by_path.get(d.path, []), signatures, trust, dirty)
-            for d in documents}
+    return {
+        d.path: _evidence_for(d, by_path.get(d.path, []), signatures, trust, dirty)
+        for d in documents
+    }
 
 
-def _evidence_for(document: Document, commits: list[str], signatures: dict[str, CommitSignature],
-                  trust: TrustRoot, dirty: frozenset[str]) -> ApprovalEvidence:
+def _evidence_for(
+    document: Document,
+    commits: list[str],
+    signatures: dict[str, CommitSignature],
+    trust: TrustRoot,
+    dirty: frozenset[str],
+) -> ApprovalEvidence:
     assert isinstance(document.model, ApprovalDocument)
     path = document.path
     reviewer_id = document.model.spec.reviewer
     if path in dirty:
-        return ApprovalEvidence(path, False, "the file has uncommitted changes; only committed,"
-                                " signed content counts")
+        return ApprovalEvidence(
+            path, False, "the file has uncommitted changes; only committed, signed content counts"
+        )
     if not commits:
         return ApprovalEvidence(path, False, "the file is not committed")
     reviewer = trust.people.get(reviewer_id)
     if reviewer is None:
-        return ApprovalEvidence(path, False, f"the reviewer {reviewer_id!r} is not a person in"
-                                " the trusted base", commits=tuple(commits))
+        return ApprovalEvidence(
+            path,
+            False,
+            f"the reviewer {reviewer_id!r} is not a person in the trusted base",
+            commits=tuple(commits),
+        )
     for sha in commits:
         signature = signatures.get(sha)
-        reason = ("commit " + sha[:12] + " could not be read" if signature is None
-                  else _judge_commit(signature, reviewer, trust))
+        reason = (
+            "commit " + sha[:12] + " could not be read"
+            if signature is None
+            else _judge_commit(signature, reviewer, trust)
+        )
         if reason:
             return ApprovalEvidence(path, False, reason, commits=tuple(commits))
     last = signatures[commits[0]]  # git log lists the newest first
-    return ApprovalEvidence(path, True, "", last.fingerprint, last.commit, last.time,
-                            tuple(commits))
+    return ApprovalEvidence(
+        path, True, "", last.fingerprint, last.commit, last.time, tuple(commits)
+    )

@@ -17,11 +17,10 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from govern_as_code.documents.kinds import PersonDocument, SigningKey
 from govern_as_code.evidence.commit_object import SignedCommit, split_signed_commit
-from govern_as_code.evidence.openpgp import OpenPgpKeyring
+from govern_as_code.evidence.openpgp import OpenPgpKeyring, openpgp_fingerprint
 from govern_as_code.evidence.ssh import verify_ssh_signature
 from govern_as_code.evidence.ssh_keys import parse_ssh_public_key
 from govern_as_code.git import Repository
@@ -43,12 +42,6 @@ class CommitSignature:
     dated_before_parent: bool
 
 
-@dataclass(frozen=True)
-class KeyMatch:
-    person: str
-    key: SigningKey
-
-
 def ssh_fingerprint_of(key: SigningKey) -> str | None:
     try:
         return parse_ssh_public_key(key.publicKey).fingerprint
@@ -61,8 +54,9 @@ class SignatureVerifier:
 
     def __init__(self, repo: Repository, people: Iterable[PersonDocument]) -> None:
         self.repo = repo
-        self._openpgp_keys = [k.publicKey for p in people for k in p.spec.keys
-                              if k.type == "openpgp"]
+        self._openpgp_keys = [
+            k.publicKey for p in people for k in p.spec.keys if k.type == "openpgp"
+        ]
         self._keyring: OpenPgpKeyring | None = None
         self._cache_path = repo.git_dir / "govern-as-code" / "signatures.json"
         self._cache = self._read_cache()
@@ -84,8 +78,9 @@ class SignatureVerifier:
         try:
             self._cache_path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self._cache_path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps({"version": CACHE_VERSION, "commits": self._cache}),
-                                 "utf-8")
+            temporary.write_text(
+                json.dumps({"version": CACHE_VERSION, "commits": self._cache}), "utf-8"
+            )
             temporary.replace(self._cache_path)
         except OSError:
             pass  # a read-only checkout only loses the cache, never the verdict
@@ -100,17 +95,26 @@ class SignatureVerifier:
         raw = self.repo.raw_commits(commits)
         parsed = {sha: split_signed_commit(data) for sha, data in raw.items()}
         parent_ids = {p for c in parsed.values() for p in c.parents} - set(parsed)
-        parent_times = {sha: split_signed_commit(data).committer_time
-                        for sha, data in self.repo.raw_commits(sorted(parent_ids)).items()}
+        parent_times = {
+            sha: split_signed_commit(data).committer_time
+            for sha, data in self.repo.raw_commits(sorted(parent_ids)).items()
+        }
         parent_times.update({sha: c.committer_time for sha, c in parsed.items()})
         result = {}
         for sha, commit in parsed.items():
             fingerprint, reason = self._verify(sha, commit)
-            backdated = any(commit.committer_time < parent_times[p]
-                            for p in commit.parents if p in parent_times)
+            backdated = any(
+                commit.committer_time < parent_times[p] for p in commit.parents if p in parent_times
+            )
             result[sha] = CommitSignature(
-                sha, commit.signature_format, fingerprint, reason, commit.committer_time,
-                commit.author_email.lower(), len(commit.parents) > 1, backdated,
+                sha,
+                commit.signature_format,
+                fingerprint,
+                reason,
+                commit.committer_time,
+                commit.author_email.lower(),
+                len(commit.parents) > 1,
+                backdated,
             )
         return result
 
@@ -138,7 +142,17 @@ class SignatureVerifier:
 
     def _openpgp(self) -> OpenPgpKeyring:
         if self._keyring is None:
-            self._keyring = OpenPgpKeyring(self._openpgp_keys)
+            try:
+                self._keyring = OpenPgpKeyring(self._openpgp_keys)
+            except ValueError:
+                # One unreadable key must not stop verification of everyone else's signatures.
+                self._keyring = OpenPgpKeyring([k for k in self._openpgp_keys if _importable(k)])
         return self._keyring
 
 
+def _importable(armored: str) -> bool:
+    try:
+        openpgp_fingerprint(armored)
+    except ValueError:
+        return False
+    return True

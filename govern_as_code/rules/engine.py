@@ -37,8 +37,9 @@ class Facets:
     labels: Mapping[str, str] | None = None
 
 
-def run_rules(context: RuleContext, policy: Mapping[str, EffectiveRule],
-              only: Iterable[str] | None = None) -> list[Problem]:
+def run_rules(
+    context: RuleContext, policy: Mapping[str, EffectiveRule], only: Iterable[str] | None = None
+) -> list[Problem]:
     """Every problem of the portfolio under `policy`, with levels, sorted by location."""
     wanted = set(only) if only is not None else None
     problems = [p.with_level(Level.ERROR) for p in context.portfolio.problems]
@@ -62,14 +63,19 @@ def _options(rule_id: str, model: Any, raw: Mapping[str, Any]) -> Any:
     except ValidationError as e:
         first = e.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise GovernError(f"the policy's options for rule {rule_id} are invalid: {where}:"
-                          f" {first['msg']}", "fix the policy in the trusted base") from e
+        raise GovernError(
+            f"the policy's options for rule {rule_id} are invalid: {where}: {first['msg']}",
+            "fix the policy in the trusted base",
+        ) from e
 
 
 def _selected(when: RuleWhen, facets: Facets | None) -> bool:
     facets = facets or Facets()
-    checks = ((when.kind, facets.kind), (when.environment, facets.environment),
-              (when.riskTier, facets.risk_tier))
+    checks = (
+        (when.kind, facets.kind),
+        (when.environment, facets.environment),
+        (when.riskTier, facets.risk_tier),
+    )
     for wanted, actual in checks:
         if wanted is None:
             continue
@@ -103,8 +109,12 @@ def _document_facets(portfolio: Portfolio, document: Document) -> Facets:
     model = document.model
     labels = dict(model.metadata.labels)
     if isinstance(model, DeploymentDocument):
-        return Facets(model.kind, model.spec.environment,
-                      _risk_tier(portfolio, model.spec.modelVersion), labels)
+        return Facets(
+            model.kind,
+            model.spec.environment,
+            _risk_tier(portfolio, model.spec.modelVersion),
+            labels,
+        )
     if isinstance(model, ModelVersionDocument):
         return Facets(model.kind, None, _risk_tier(portfolio, model.metadata.id), labels)
     if isinstance(model, ModelDocument):
@@ -115,5 +125,9 @@ def _document_facets(portfolio: Portfolio, document: Document) -> Facets:
 
 
 def _deployment_facets(portfolio: Portfolio, deployment: Deployment) -> Facets:
-    return Facets("Deployment", deployment.environment,
-                  _risk_tier(portfolio, deployment.subject), deployment.labels)
+    return Facets(
+        "Deployment",
+        deployment.environment,
+        _risk_tier(portfolio, deployment.subject),
+        deployment.labels,
+    )

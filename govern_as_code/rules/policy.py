@@ -27,8 +27,10 @@ def shipped_pack(name: str = DEFAULT_PACK) -> PolicyDocument:
     """A policy pack that ships with the tool, e.g. `default`."""
     path = data_dir("policies") / f"{name}.yaml"
     if not path.is_file():
-        raise GovernError(f"there is no shipped policy pack {name!r}",
-                          "extend 'default', or name a policy file of the repository")
+        raise GovernError(
+            f"there is no shipped policy pack {name!r}",
+            "extend 'default', or name a policy file of the repository",
+        )
     try:
         return PolicyDocument.model_validate(load_text(path.read_text("utf-8")).value)
     except (LoadError, ValueError) as e:
@@ -55,18 +57,25 @@ def _find(name: str, trust: TrustRoot) -> PolicyDocument:
                 return document.model
     if "/" not in name and not name.endswith((".yaml", ".yml")):
         return shipped_pack(name)
-    raise GovernError(f"the policy {name!r} named in governance.yaml was not found in the"
-                      " trusted base", "fix spec.policies, or commit the policy file first")
+    raise GovernError(
+        f"the policy {name!r} named in governance.yaml was not found in the trusted base",
+        "fix spec.policies, or commit the policy file first",
+    )
 
 
-def _flatten(policy: PolicyDocument, trust: TrustRoot, seen: tuple[str, ...]) -> dict[str, RuleSetting]:
+def _flatten(
+    policy: PolicyDocument, trust: TrustRoot, seen: tuple[str, ...]
+) -> dict[str, RuleSetting]:
     if policy.metadata.id in seen:
-        raise GovernError(f"policy {policy.metadata.id!r} extends itself through "
-                          f"{' -> '.join(seen)}", "remove the cycle from extends:")
+        raise GovernError(
+            f"policy {policy.metadata.id!r} extends itself through {' -> '.join(seen)}",
+            "remove the cycle from extends:",
+        )
     rules: dict[str, RuleSetting] = {}
     for parent in policy.spec.extends:
-        for rule_id, setting in _flatten(_find(parent, trust), trust,
-                                         (*seen, policy.metadata.id)).items():
+        for rule_id, setting in _flatten(
+            _find(parent, trust), trust, (*seen, policy.metadata.id)
+        ).items():
             rules[rule_id] = _merge(rules.get(rule_id), setting)
     for rule_id, setting in policy.spec.rules.items():
         rules[rule_id] = _merge(rules.get(rule_id), setting)

@@ -43,8 +43,11 @@ def check(context: RuleContext, options: GateOptions) -> Iterator[Problem]:
             continue
         if not deployment.subject:
             yield deployment.problem(
-                ID, f"the deployment to {deployment.environment} names no model version, so"
-                " nothing can be approved", "name it: govern-as-code/model-version: model@version")
+                ID,
+                f"the deployment to {deployment.environment} names no model version, so"
+                " nothing can be approved",
+                "name it: govern-as-code/model-version: model@version",
+            )
             continue
         verdict = evaluate(context, deployment.subject, options)
         command = f"gac request-review {deployment.subject}"
@@ -53,4 +56,5 @@ def check(context: RuleContext, options: GateOptions) -> Iterator[Problem]:
             if verdict.hints:
                 hint += "; " + "; ".join(verdict.hints)
             yield deployment.problem(
-                ID, f"{deployment.subject} cannot go to {deployment.environment}: {reason}", hint)
+                ID, f"{deployment.subject} cannot go to {deployment.environment}: {reason}", hint
+            )

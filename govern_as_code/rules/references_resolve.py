@@ -47,19 +47,25 @@ def check(context: RuleContext, options: NoOptions) -> Iterator[Problem]:
             if ref is not None and portfolio.get(kind, ref) is None:
                 field_name = ".".join(str(p) for p in where)
                 yield document.problem(
-                    ID, f"{field_name} names {kind} {ref!r}, which does not exist", *where,
+                    ID,
+                    f"{field_name} names {kind} {ref!r}, which does not exist",
+                    *where,
                     hint=_hint(portfolio, kind, ref),
                 )
     environments = set(portfolio.settings.environments) | {"production"}
     for deployment in portfolio.deployments():
         if deployment.subject and portfolio.get("ModelVersion", deployment.subject) is None:
             yield deployment.problem(
-                ID, f"the deployment names model version {deployment.subject!r}, which does"
-                " not exist", _hint(portfolio, "ModelVersion", deployment.subject))
+                ID,
+                f"the deployment names model version {deployment.subject!r}, which does not exist",
+                _hint(portfolio, "ModelVersion", deployment.subject),
+            )
         if deployment.environment not in environments:
             yield deployment.problem(
-                ID, f"environment {deployment.environment!r} is not declared in governance.yaml",
-                f"declare it under spec.environments (known: {', '.join(sorted(environments))})")
+                ID,
+                f"environment {deployment.environment!r} is not declared in governance.yaml",
+                f"declare it under spec.environments (known: {', '.join(sorted(environments))})",
+            )
 
 
 def _hint(portfolio: Portfolio, kind: str, ref: str) -> str:
@@ -75,7 +81,7 @@ def _people(ids: list[str], where: tuple[str | int, ...]) -> Iterator[Ref]:
         yield "Person", person, (*where, index)
 
 
-def _references(document: Document) -> Iterator[Ref]:  # noqa: C901 - one branch per kind
+def _references(document: Document) -> Iterator[Ref]:
     model = document.model
     if isinstance(model, InitiativeDocument):
         yield "Person", model.spec.owner, ("spec", "owner")

@@ -7,8 +7,8 @@ from govern_as_code.problems import RuleInfo
 from govern_as_code.rules import (
     drift_threshold,
     foreign_manifest_linked,
-    production_requires_approvals,
     production_needs_metrics,
+    production_requires_approvals,
     qualified_before_development,
     references_resolve,
     revalidation_due,
@@ -41,14 +41,17 @@ def get_rule(rule_id: str) -> RuleModule:
     try:
         return RULES[rule_id]
     except KeyError:
-        raise UsageError(f"unknown rule {rule_id!r}",
-                         f"use one of: {', '.join(sorted(RULES))}") from None
+        raise UsageError(
+            f"unknown rule {rule_id!r}", f"use one of: {', '.join(sorted(RULES))}"
+        ) from None
 
 
 def rule_infos() -> tuple[RuleInfo, ...]:
     """Every check and rule with its documentation, for `gac rules` and the reporters."""
-    infos = [RuleInfo(rule_id, summary, f"{summary}\n\n{example}")
-             for rule_id, (summary, example) in CORE_CHECKS.items()]
+    infos = [
+        RuleInfo(rule_id, summary, f"{summary}\n\n{example}")
+        for rule_id, (summary, example) in CORE_CHECKS.items()
+    ]
     for module in RULES.values():
         infos.append(RuleInfo(module.ID, module.SUMMARY, (module.__doc__ or "").strip()))
     return tuple(infos)

@@ -47,8 +47,8 @@ def check(context: RuleContext, options: NoOptions) -> Iterator[Problem]:
             found = context.portfolio.get("Workflow", project.spec.workflow)
             if found is not None and isinstance(found.model, WorkflowDocument):
                 workflow = found.model
-        # A missing workflow is references-resolve's finding; order cannot be checked without it.
         yield from _signatures(document, project)
+        # A missing workflow is references-resolve's finding; order cannot be checked without it.
         if workflow is not None:
             yield from _order(document, project, workflow)
 

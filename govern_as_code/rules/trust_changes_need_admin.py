@@ -40,15 +40,22 @@ def check(context: RuleContext, options: Options) -> Iterator[Problem]:
         approvers = _approvers(context, change, options.role)
         if len(approvers) >= options.minApprovals:
             continue
-        eligible = [p.metadata.id for p in context.trust.holders(options.role)
-                    if p.metadata.id != change.ref.partition("/")[2]]
+        eligible = [
+            p.metadata.id
+            for p in context.trust.holders(options.role)
+            if p.metadata.id != change.ref.partition("/")[2]
+        ]
         need = options.minApprovals - len(approvers)
         yield Problem(
-            change.path, change.line, change.column, ID,
+            change.path,
+            change.line,
+            change.column,
+            ID,
             f"{change.ref} is {change.action} by this change, which needs {need} more verified"
             f" {options.role} approval(s) of digest {change.digest} (can give it:"
             f" {', '.join(eligible) or 'nobody'})",
-            f"run `gac request-review {change.ref}`", change.ref,
+            f"run `gac request-review {change.ref}`",
+            change.ref,
         )
 
 
@@ -61,9 +68,14 @@ def _approvers(context: RuleContext, change: TrustChange, role: str) -> set[str]
             continue
         spec = approval.spec
         proof = evidence.get(document.path)
-        if (spec.decision == "approved" and spec.role == role and spec.digest == change.digest
-                and proof is not None and proof.verified
-                and context.trust.holds(spec.reviewer, role)
-                and spec.reviewer != change.ref.partition("/")[2]):
+        if (
+            spec.decision == "approved"
+            and spec.role == role
+            and spec.digest == change.digest
+            and proof is not None
+            and proof.verified
+            and context.trust.holds(spec.reviewer, role)
+            and spec.reviewer != change.ref.partition("/")[2]
+        ):
             found.add(spec.reviewer)
     return found

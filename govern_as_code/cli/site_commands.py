@@ -1,0 +1,140 @@
+"""Commands that show the portfolio: demo, report, export."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from govern_as_code.cli.common import check_repo, handle_errors, repo_option
+from govern_as_code.errors import UsageError
+
+
+def _write_report(assessment: object, out: Path) -> Path:
+    from govern_as_code.assess import Assessment
+    from govern_as_code.report.site import build_site
+
+    assert isinstance(assessment, Assessment)
+    return build_site(assessment.portfolio, assessment.status, out)
+
+
+@click.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to build the demo (default: a new temporary folder).",
+)
+@handle_errors
+def demo(out: Path | None) -> None:
+    """Build the example portfolio with real signed history, lint it and write the report.
+
+    \b
+    Example:
+      gac demo --out /tmp/gac-demo
+    """
+    from govern_as_code.demo import run_demo
+    from govern_as_code.reporters import get_reporter
+
+    result = run_demo(out, write_report=_write_report)
+    portfolio = result.assessment.portfolio
+    counts = Counter(d.kind for d in portfolio.documents)
+    click.echo(f"Built a portfolio repository with {result.commits} signed commits: {result.repo}")
+    click.echo("  " + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())))
+    click.echo(f"  {len(portfolio.foreign)} foreign manifest(s); throwaway keys in {result.keys}")
+    click.echo("\ngac lint:")
+    click.echo(get_reporter("text").render(result.assessment.report), nl=False)
+    blocked = [g for g in result.assessment.report.gates if not g.passed]
+    click.echo(
+        f"\n{len(blocked)} production deployment(s) blocked on purpose by the gate;"
+        f" {sum(g.passed for g in result.assessment.report.gates)} passed."
+    )
+    if result.report_index is not None:
+        click.echo(f"\nReport: {result.report_index}")
+    click.echo(
+        f"Try:  cd {result.repo} && gac request-review {blocked[0].subject}" if blocked else ""
+    )
+
+
+@click.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the static site into.",
+)
+@click.option(
+    "--at",
+    default=None,
+    metavar="DATE|REV",
+    help="Show the portfolio as it stood at a past date (YYYY-MM-DD) or revision.",
+)
+@click.option(
+    "--from-export",
+    "exports",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Aggregate these `gac export` files instead of reading a repository.",
+)
+@click.option("--base", default=None, metavar="REF", help="The trusted base revision.")
+@repo_option
+@handle_errors
+def report(
+    out: Path, at: str | None, exports: tuple[Path, ...], base: str | None, repo: Path
+) -> None:
+    """Write the static HTML report: gauges, heat map, registry, deployments, audit.
+
+    \b
+    Example:
+      gac report --out site
+      gac report --out site-june --at 2026-06-30
+      gac report --out all --from-export a.json --from-export b.json
+    """
+    if exports:
+        from govern_as_code.report.export import build_site_from_exports
+
+        index = build_site_from_exports(list(exports), out)
+    else:
+        from govern_as_code.assess import LintRequest, assess
+
+        assessment = assess(LintRequest(check_repo(repo), base=base, at=at))
+        index = _write_report(assessment, out)
+    click.echo(str(index))
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--at", default=None, metavar="DATE|REV")
+@click.option("--base", default=None, metavar="REF")
+@repo_option
+@handle_errors
+def export(fmt: str, output: Path | None, at: str | None, base: str | None, repo: Path) -> None:
+    """Export the whole portfolio with its computed status, for dashboards and aggregation.
+
+    \b
+    Example:
+      gac export --output portfolio.json
+    """
+    from govern_as_code.assess import LintRequest, assess
+    from govern_as_code.report.export import export_portfolio
+
+    if fmt != "json":
+        raise UsageError(f"unknown export format {fmt!r}", "use --format json")
+    assessment = assess(LintRequest(check_repo(repo), base=base, at=at))
+    text = (
+        json.dumps(
+            export_portfolio(assessment.portfolio, assessment.status),
+            indent=2,
+            ensure_ascii=False,
+            default=str,
+        )
+        + "\n"
+    )
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(str(output))

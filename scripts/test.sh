@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs everything the tests need (Debian packages, a fresh venv with the test extras) and
+# runs the whole suite: ruff, mypy, and pytest (which also builds and installs the wheel).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+for pair in git:git gpg:gpg ssh-keygen:openssh-client chromium:chromium; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair##*:}")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+venv="${GAC_VENV:-.venv}"
+rm -rf "$venv"
+python3 -m venv "$venv"
+"$venv/bin/python" -m pip install -q --upgrade pip
+"$venv/bin/python" -m pip install -q -e ".[test]"
+
+"$venv/bin/ruff" check govern_as_code tests benchmarks
+"$venv/bin/ruff" format --check govern_as_code tests benchmarks
+"$venv/bin/mypy"
+
+set +e
+"$venv/bin/python" -m pytest "$@"
+status=$?
+set -e
+if [ "$status" -eq 5 ]; then
+  echo "pytest collected no tests: that is a failure here" >&2
+  exit 1
+fi
+exit "$status"
