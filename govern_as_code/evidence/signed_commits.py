@@ -58,7 +58,7 @@ class SignatureVerifier:
             k.publicKey for p in people for k in p.spec.keys if k.type == "openpgp"
         ]
         self._keyring: OpenPgpKeyring | None = None
-        self._cache_path = repo.git_dir / "govern-as-code" / "signatures.json"
+        self._cache_path = cache_file(repo.git_dir)
         self._cache = self._read_cache()
         self._dirty = False
 
@@ -156,3 +156,8 @@ def _importable(armored: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def cache_file(git_dir: Path) -> Path:
+    """Where verified signatures are cached, inside the repository's git directory."""
+    return git_dir / "govern-as-code" / "signatures.json"
