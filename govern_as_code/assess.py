@@ -5,6 +5,7 @@ This is the core behind `gac lint`, `gac check-deploy` and `gac report`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -39,7 +40,7 @@ from govern_as_code.status import ApprovalCheck, PortfolioStatus, StageEvent
 from govern_as_code.trust import TrustRoot
 
 GATE_RULE = "production-requires-approvals"
-DEFAULT_BRANCHES = ("origin/HEAD", "main", "master")
+DEFAULT_BRANCHES = ("origin/HEAD", "origin/main", "main", "origin/master", "master")
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,10 @@ def find_base(repo: Repository, head: str, explicit: str | None) -> str:
     """
     if explicit:
         return _merge_base(repo, head, explicit)
-    default = next((b for b in DEFAULT_BRANCHES if repo.ref_exists(b)), None)
+    # In a pull request's CI, GitHub names the branch it will merge into.
+    pr_base = os.environ.get("GITHUB_BASE_REF")
+    candidates = ((f"origin/{pr_base}",) if pr_base else ()) + DEFAULT_BRANCHES
+    default = next((b for b in candidates if repo.ref_exists(b)), None)
     if default is None:
         raise GitError(
             "cannot find the trusted base: there is no origin/HEAD, main or master",
@@ -203,7 +207,7 @@ def _finish(context: RuleContext, request: LintRequest, revision: str | None) ->
     for deployment in context.portfolio.deployments():
         if wanted is not None and deployment.path not in wanted:
             continue
-        if not context.trust.settings.is_protected(deployment.environment):
+        if not context.trust.settings.gates(deployment.environment, deployment.path):
             continue
         subject = deployment.subject or ""
         if subject and subject not in verdicts:
@@ -216,11 +220,7 @@ def _finish(context: RuleContext, request: LintRequest, revision: str | None) ->
             )
         )
     if wanted is not None:
-        problems = [
-            p
-            for p in problems
-            if p.path in wanted or (p.rule not in (GATE_RULE,) and p.path in wanted)
-        ]
+        problems = [p for p in problems if p.path in wanted]
     report = LintReport(
         tuple(problems), len(context.portfolio.documents), rule_infos(), tuple(gates)
     )
@@ -268,7 +268,7 @@ def _version_authors(
     deployed = {
         d.subject
         for d in portfolio.deployments()
-        if d.subject and portfolio.settings.is_protected(d.environment)
+        if d.subject and portfolio.settings.gates(d.environment, d.path)
     }
     paths = {s: portfolio.get("ModelVersion", s) for s in deployed}
     wanted = {s: d.path for s, d in paths.items() if d is not None}

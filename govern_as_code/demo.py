@@ -229,7 +229,7 @@ def _commit_approvals(history: _History, portfolio: Portfolio, now: datetime) ->
         {
             d.subject
             for d in portfolio.deployments()
-            if d.subject and portfolio.settings.is_protected(d.environment)
+            if d.subject and portfolio.settings.gates(d.environment, d.path)
         }
     )
     for subject in subjects:

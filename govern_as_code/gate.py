@@ -157,14 +157,18 @@ def evaluate(context: RuleContext, subject: str, options: GateOptions) -> GateVe
     if model_doc is None or not isinstance(model_doc.model, ModelDocument):
         verdict.reasons.append(f"model {version.spec.model!r} does not exist")
         return verdict
-    tier = model_doc.model.spec.riskTier
+    tier = _strictest_tier(context, model_doc.model)
     roles = options.roles.get(tier)
     if roles is None:
         verdict.reasons.append(f"the policy names no required roles for risk tier {tier!r}")
         return verdict
     authors = {version.spec.createdBy, *context.extra.get("version_authors", {}).get(subject, ())}
+    base_version = _in_base(context, "ModelVersion", subject)
+    if isinstance(base_version, ModelVersionDocument):
+        authors.add(base_version.spec.createdBy)  # editing createdBy must not dodge the check
     judged = judge_approvals(context, subject, options.maxAgeDays)
     verdict.reasons.extend(_outstanding_rejections(judged))
+    verdict.reasons.extend(_removed_rejections(context, subject))
     usable: dict[str, list[JudgedApproval]] = {}
     for role in [*roles, options.finalRole]:
         usable[role] = _usable_for_role(judged, role, authors, context, verdict)
@@ -175,6 +179,49 @@ def evaluate(context: RuleContext, subject: str, options: GateOptions) -> GateVe
     verdict.assignment = {role: a.reviewer for role, a in assignment.items()}
     _check_final(assignment, usable.get(options.finalRole, []), options, context, verdict, authors)
     return verdict
+
+
+TIER_ORDER = ("low", "medium", "high", "critical")
+
+
+def _in_base(context: RuleContext, kind: str, ident: str) -> object | None:
+    base = context.trust.portfolio
+    if base is None or base is context.portfolio:
+        return None
+    found = base.get(kind, ident)
+    return found.model if found else None
+
+
+def _strictest_tier(context: RuleContext, model: ModelDocument) -> str:
+    """The head's risk tier, or the base's if stricter: a change cannot lower its own bar."""
+    tier = model.spec.riskTier
+    base_model = _in_base(context, "Model", model.metadata.id)
+    if isinstance(base_model, ModelDocument):
+        base_tier = base_model.spec.riskTier
+        if TIER_ORDER.index(base_tier) > TIER_ORDER.index(tier):
+            return base_tier
+    return tier
+
+
+def _removed_rejections(context: RuleContext, subject: str) -> Iterator[str]:
+    """A rejection in the trusted base that this change deleted still stands."""
+    base = context.trust.portfolio
+    if base is None or base is context.portfolio:
+        return
+    for document in base.of_kind("Approval"):
+        approval = document.model
+        if (
+            isinstance(approval, ApprovalDocument)
+            and approval.spec.subject == subject
+            and approval.spec.decision != "approved"
+            and context.portfolio.get("Approval", document.id) is None
+        ):
+            yield (
+                f"{approval.spec.reviewer} {approval.spec.decision} it as"
+                f" {approval.spec.role} in the trusted base ({document.path}), and this change"
+                " deleted that decision; a decision is replaced by a newer signed one, never"
+                " deleted"
+            )
 
 
 def _outstanding_rejections(judged: Sequence[JudgedApproval]) -> Iterator[str]:

@@ -399,9 +399,10 @@ def _load_foreign_manifests(
             continue
         subject, where = _annotation(data, glob)
         line, column = data.position(where)
+        # The trusted glob's environment wins over the manifest's own claim.
         environment = (
-            _dig(data.value, ("metadata", "annotations", ENVIRONMENT_ANNOTATION))
-            or glob.environment
+            glob.environment
+            or _dig(data.value, ("metadata", "annotations", ENVIRONMENT_ANNOTATION))
             or "production"
         )
         target = _dig(data.value, ("metadata", "name")) or path

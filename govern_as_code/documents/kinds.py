@@ -77,6 +77,16 @@ class PortfolioSpec(StrictModel):
     extensionSchemas: dict[str, RepoPath] = Field(default_factory=dict)
     exclude: list[Text] = Field(default_factory=list)
 
+    def gates(self, environment: str, path: str) -> bool:
+        """Whether a deployment is gated: its environment, or a folder on its path, is protected.
+
+        A file under deployments/production/ that says `environment: staging` is still gated.
+        """
+        folders = path.split("/")[:-1]
+        return self.is_protected(environment) or any(
+            self.is_protected(f) for f in folders if f in self.environments or f == "production"
+        )
+
     def is_protected(self, environment: str) -> bool:
         env = self.environments.get(environment)
         if env is not None and env.protected is not None:

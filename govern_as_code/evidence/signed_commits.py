@@ -17,6 +17,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from govern_as_code.documents.kinds import PersonDocument, SigningKey
 from govern_as_code.evidence.commit_object import SignedCommit, split_signed_commit

@@ -36,8 +36,13 @@ def heat_map(projects: Sequence[ProjectRec], root: str) -> Markup:
         if q is not None:
             cells[(q.risk, q.value)].append(charts.HeatItem(p.id, p.title, q.feasibility))
             ids[(q.risk, q.value)].append(p.id)
-    svg = charts.heat_map(cells, "risk-value", x_label="Value", y_label="Risk",
-                          link_for=lambda r, v: root + cell_page(r, v))
+    svg = charts.heat_map(
+        cells,
+        "risk-value",
+        x_label="Value",
+        y_label="Risk",
+        link_for=lambda r, v: root + cell_page(r, v),
+    )
 
     def tag(match: re.Match[str]) -> str:
         names = ids.get((int(match.group(1)), int(match.group(2))), [])
@@ -55,14 +60,25 @@ def feasibility(projects: Sequence[ProjectRec], root: str) -> Markup:
         for p in scored:
             q = p.qualification
             assert q is not None
-            points.append(charts.BubblePoint(p.title, q.value, q.risk, q.feasibility,
-                                             root + project_page(p.id)))
+            points.append(
+                charts.BubblePoint(
+                    p.title, q.value, q.risk, q.feasibility, root + project_page(p.id)
+                )
+            )
     else:
-        groups = Counter((q.value, q.risk, q.feasibility) for p in scored
-                         if (q := p.qualification) is not None)
+        groups = Counter(
+            (q.value, q.risk, q.feasibility) for p in scored if (q := p.qualification) is not None
+        )
         for (value, risk, feas), n in sorted(groups.items()):
-            points.append(charts.BubblePoint(f"{n} projects" if n > 1 else "1 project", value,
-                                             risk, feas, root + cell_page(risk, value)))
+            points.append(
+                charts.BubblePoint(
+                    f"{n} projects" if n > 1 else "1 project",
+                    value,
+                    risk,
+                    feas,
+                    root + cell_page(risk, value),
+                )
+            )
     return charts.bubble_chart(points, "feasibility", title="Feasibility by risk and value")
 
 
@@ -82,19 +98,22 @@ def drift(version: VersionRec) -> Markup | None:
             series[name].append((point.date, value))
     if not series:
         return None
-    return charts.line_chart(series, f"drift-{version.id}", y_label="drift",
-                             title=f"Drift of {version.id} over time")
+    return charts.line_chart(
+        series, f"drift-{version.id}", y_label="drift", title=f"Drift of {version.id} over time"
+    )
 
 
-def comparison(version: VersionRec, production: VersionRec,
-               focus: str | None) -> Markup | None:
+def comparison(version: VersionRec, production: VersionRec, focus: str | None) -> Markup | None:
     """Each metric of `version` beside the production version's, the focus metric marked."""
     names = list(dict.fromkeys([*version.performance, *production.performance]))
     if not names:
         return None
     rows = [(n, version.performance.get(n), production.performance.get(n)) for n in names]
     return charts.metric_comparison(
-        rows, f"compare-{version.id}", left_label=version.id,
-        right_label=f"{production.id} (production)", focus=focus,
+        rows,
+        f"compare-{version.id}",
+        left_label=version.id,
+        right_label=f"{production.id} (production)",
+        focus=focus,
         title=f"{version.id} compared with production {production.id}",
     )

@@ -35,7 +35,7 @@ VERSION_BADGES: Final = {
     "production": ("★", "production", "good"),
     "challenger": ("⚑", "challenger", "info"),
     "candidate": ("○", "candidate", "muted"),
-    "retired": ("⨯", "retired", "muted"),
+    "retired": ("×", "retired", "muted"),
 }
 DECISION_BADGES: Final = {
     "approved": ("✓", "approved", "good"),
@@ -95,7 +95,8 @@ class Progress:
         if not self.total:
             return "no stages"
         return f"{self.done} of {self.total} stages · " + (
-            "all complete" if self.current == DONE else f"at {self.current}")
+            "all complete" if self.current == DONE else f"at {self.current}"
+        )
 
 
 class Lookup:
@@ -173,8 +174,9 @@ class Lookup:
             return "the deploy gate blocks it"
         if any(d.gate == "no gate result" for d in deployments):
             return "deployed to a protected environment without a gate result"
-        approvals = [a for a in self.approvals_by_subject.get(version.id, [])
-                     if a.state != "superseded"]
+        approvals = [
+            a for a in self.approvals_by_subject.get(version.id, []) if a.state != "superseded"
+        ]
         if not approvals:
             return "no approvals"
         stale = sorted({a.state for a in approvals if a.state != "current"})

@@ -140,11 +140,20 @@ def paginate(total: int, first: str, size: int = PAGE_SIZE) -> list[tuple[Pager,
     pages = []
     for n in range(1, count + 1):
         start = (n - 1) * size
-        pages.append((Pager(
-            number=n, count=count, total=total, first_item=min(start + 1, total),
-            last_item=min(start + size, total),
-            prev=paged(first, n - 1) if n > 1 else None,
-            next=paged(first, n + 1) if n < count else None,
-            first=first, last=paged(first, count),
-        ), slice(start, start + size)))
+        pages.append(
+            (
+                Pager(
+                    number=n,
+                    count=count,
+                    total=total,
+                    first_item=min(start + 1, total),
+                    last_item=min(start + size, total),
+                    prev=paged(first, n - 1) if n > 1 else None,
+                    next=paged(first, n + 1) if n < count else None,
+                    first=first,
+                    last=paged(first, count),
+                ),
+                slice(start, start + size),
+            )
+        )
     return pages

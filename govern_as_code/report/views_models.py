@@ -25,6 +25,7 @@ from govern_as_code.report.paths import (
     MODELS,
     ExternalLink,
     Link,
+    Pager,
     model_page,
     paged,
     paginate,
@@ -57,10 +58,16 @@ class ApprovalView:
 
 def approval_view(lookup: Lookup, a: ApprovalRec) -> ApprovalView:
     return ApprovalView(
-        subject=lookup.subject_link(a.subject), subject_text=a.subject, role=a.role,
-        reviewer=lookup.person(a.reviewer), date=when(a.date),
-        decision=badge(DECISION_BADGES, a.decision), state=approval_badge(a.state),
-        method=a.method, fingerprint=a.signer_fingerprint or "", commit=short(a.commit),
+        subject=lookup.subject_link(a.subject),
+        subject_text=a.subject,
+        role=a.role,
+        reviewer=lookup.person(a.reviewer),
+        date=when(a.date),
+        decision=badge(DECISION_BADGES, a.decision),
+        state=approval_badge(a.state),
+        method=a.method,
+        fingerprint=a.signer_fingerprint or "",
+        commit=short(a.commit),
         review=ExternalLink.of(a.review_url, "pull-request review") if a.review_url else None,
         detail=a.detail,
     )
@@ -83,7 +90,7 @@ class ModelRow:
 @dataclass(frozen=True)
 class RegistryView:
     rows: tuple[ModelRow, ...]
-    pager: object
+    pager: Pager
     native: int
     imported: int
 
@@ -137,12 +144,21 @@ def model_row(lookup: Lookup, m: ModelRec) -> ModelRow:
     versions = lookup.versions_by_model.get(m.id, [])
     prod = lookup.production(m.id)
     return ModelRow(
-        link=lookup.model_link(m.id), id=m.id, project=lookup.project_link(m.project),
-        task=m.task, risk=risk_badge(m.risk_tier), source_type=m.source_type,
+        link=lookup.model_link(m.id),
+        id=m.id,
+        project=lookup.project_link(m.project),
+        task=m.task,
+        risk=risk_badge(m.risk_tier),
+        source_type=m.source_type,
         source_uri=ExternalLink.of(m.source_uri) if m.source_uri else None,
-        versions=len(versions), production=lookup.subject_link(prod.id) if prod else None,
-        challengers=tuple(link for v in versions if v.status == "challenger"
-                          if (link := lookup.subject_link(v.id)) is not None),
+        versions=len(versions),
+        production=lookup.subject_link(prod.id) if prod else None,
+        challengers=tuple(
+            link
+            for v in versions
+            if v.status == "challenger"
+            if (link := lookup.subject_link(v.id)) is not None
+        ),
     )
 
 
@@ -151,13 +167,19 @@ def registry_pages(lookup: Lookup) -> Iterator[Page]:
     native = sum(1 for m in models if m.source_type == "native")
     for pager, part in paginate(len(models), MODELS):
         rows = tuple(model_row(lookup, m) for m in models[part])
-        yield Page(paged(MODELS, pager.number), "models.html", "Model registry", "models",
-                   (Link(INDEX, "Portfolio"),), RegistryView(rows, pager, native,
-                                                             len(models) - native))
+        yield Page(
+            paged(MODELS, pager.number),
+            "models.html",
+            "Model registry",
+            "models",
+            (Link(INDEX, "Portfolio"),),
+            RegistryView(rows, pager, native, len(models) - native),
+        )
 
 
-def _comparison(version: VersionRec, prod: VersionRec | None,
-                focus: str | None) -> tuple[Markup | None, tuple[MetricRow, ...]]:
+def _comparison(
+    version: VersionRec, prod: VersionRec | None, focus: str | None
+) -> tuple[Markup | None, tuple[MetricRow, ...]]:
     if prod is None or prod.id == version.id or version.status == "production":
         return None, ()
     names = list(dict.fromkeys([*version.performance, *prod.performance]))
@@ -178,29 +200,50 @@ def model_view(lookup: Lookup, m: ModelRec) -> ModelView:
     views = []
     for v in reversed(versions):
         chart, rows = _comparison(v, prod, focus)
-        views.append(VersionView(
-            anchor=version_anchor(v.version), id=v.id, version=v.version, created=when(v.created),
-            author=lookup.person(v.created_by), status=badge(VERSION_BADGES, v.status),
-            artifact=v.artifact_uri, digest=v.digest, last_validated=when(v.last_validated),
-            approvals=tuple(approval_view(lookup, a) for a in
-                            lookup.approvals_by_subject.get(v.id, [])),
-            drift=figures.drift(v), comparison=chart, comparison_rows=rows,
-            pending=lookup.pending_reason(v),
-        ))
+        views.append(
+            VersionView(
+                anchor=version_anchor(v.version),
+                id=v.id,
+                version=v.version,
+                created=when(v.created),
+                author=lookup.person(v.created_by),
+                status=badge(VERSION_BADGES, v.status),
+                artifact=v.artifact_uri,
+                digest=v.digest,
+                last_validated=when(v.last_validated),
+                approvals=tuple(
+                    approval_view(lookup, a) for a in lookup.approvals_by_subject.get(v.id, [])
+                ),
+                drift=figures.drift(v),
+                comparison=chart,
+                comparison_rows=rows,
+                pending=lookup.pending_reason(v),
+            )
+        )
     return ModelView(
-        model=m, project=lookup.project_link(m.project), owner=lookup.person(m.owner),
+        model=m,
+        project=lookup.project_link(m.project),
+        owner=lookup.person(m.owner),
         risk=risk_badge(m.risk_tier),
         source_uri=ExternalLink.of(m.source_uri) if m.source_uri else None,
-        versions=tuple(views), metric_names=names,
-        metric_rows=tuple((v.id, badge(VERSION_BADGES, v.status),
-                           tuple(_fmt(v.performance.get(n)) for n in names))
-                          for v in reversed(versions)),
-        production=lookup.subject_link(prod.id) if prod else None, focus=focus,
+        versions=tuple(views),
+        metric_names=names,
+        metric_rows=tuple(
+            (
+                v.id,
+                badge(VERSION_BADGES, v.status),
+                tuple(_fmt(v.performance.get(n)) for n in names),
+            )
+            for v in reversed(versions)
+        ),
+        production=lookup.subject_link(prod.id) if prod else None,
+        focus=focus,
     )
 
 
 def model_pages(lookup: Lookup) -> Iterator[Page]:
     for m in lookup.data.models:
         crumbs = [Link(INDEX, "Portfolio"), Link(MODELS, "Models")]
-        yield Page(model_page(m.id), "model.html", m.title, "models", tuple(crumbs),
-                   model_view(lookup, m))
+        yield Page(
+            model_page(m.id), "model.html", m.title, "models", tuple(crumbs), model_view(lookup, m)
+        )

@@ -81,7 +81,7 @@ def _protected_deployments(portfolio: Portfolio) -> dict[str, list[str]]:
     """For each version, the protected environments it is deployed to and by which file."""
     found: dict[str, list[str]] = {}
     for deployment in portfolio.deployments():
-        if deployment.subject and portfolio.settings.is_protected(deployment.environment):
+        if deployment.subject and portfolio.settings.gates(deployment.environment, deployment.path):
             found.setdefault(deployment.subject, []).append(
                 f"{deployment.environment} ({deployment.path})"
             )

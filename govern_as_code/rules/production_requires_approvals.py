@@ -39,7 +39,7 @@ Options = GateOptions
 def check(context: RuleContext, options: GateOptions) -> Iterator[Problem]:
     settings = context.trust.settings
     for deployment in context.portfolio.deployments():
-        if not settings.is_protected(deployment.environment):
+        if not settings.gates(deployment.environment, deployment.path):
             continue
         if not deployment.subject:
             yield deployment.problem(

@@ -36,7 +36,9 @@ Options = NoOptions
 def check(context: RuleContext, options: NoOptions) -> Iterator[Problem]:
     portfolio = context.portfolio
     for deployment in portfolio.deployments():
-        if not deployment.subject or not portfolio.settings.is_protected(deployment.environment):
+        if not deployment.subject or not portfolio.settings.gates(
+            deployment.environment, deployment.path
+        ):
             continue
         project = _project_of(portfolio, deployment.subject)
         if project is None or not isinstance(project.model, ProjectDocument):

@@ -1,0 +1,96 @@
+"""Write the static report: one HTML file per page, a stylesheet and an optional script.
+
+The site needs no server and no network: every link is relative, the assets are copied next to
+the pages, and the pages work with JavaScript off. Every value from the portfolio goes through
+Jinja's autoescaping; only the SVG figures, which `charts.py` escapes itself, are `Markup`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+
+from govern_as_code.errors import GovernError
+from govern_as_code.portfolio import Portfolio
+from govern_as_code.report.collect import collect
+from govern_as_code.report.data import ReportData
+from govern_as_code.report.lookup import when
+from govern_as_code.report.paths import INDEX, root_of
+from govern_as_code.report.views import NAV, build_pages
+from govern_as_code.resources import data_dir
+from govern_as_code.status import PortfolioStatus
+
+ASSETS = ("report.css", "report.js")
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What the header and footer of every page say."""
+
+    title: str
+    as_of: str
+    revision: str
+
+
+def build_site(
+    portfolio: Portfolio, status: PortfolioStatus, out: Path, *, title: str | None = None
+) -> Path:
+    """Write the report of `portfolio` as of `status` into `out`; return its index.html."""
+    return write_site(collect(portfolio, status, title), out)
+
+
+def environment() -> Environment:
+    """The templates of `templates/report/`, autoescaped, failing on any undefined name."""
+    return Environment(
+        loader=FileSystemLoader(data_dir("templates") / "report"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def write_site(data: ReportData, out: Path) -> Path:
+    """Render every page of `data` under `out` (created if needed); return its index.html."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise GovernError(
+            f"cannot create the report folder {out}: {e.strerror}", "choose another --out folder"
+        ) from e
+    env = environment()
+    info = SiteInfo(
+        title=data.name,
+        as_of=when(data.as_of) if data.as_of else "",
+        revision=data.revision or "working tree",
+    )
+    templates: dict[str, Template] = {}
+    folders: set[Path] = set()
+    try:
+        for page in build_pages(data):
+            template = templates.get(page.template)
+            if template is None:
+                template = templates[page.template] = env.get_template(page.template)
+            target = out / page.path
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            html = template.render(
+                page=page, view=page.view, site=info, nav=NAV, root=root_of(page.path)
+            )
+            target.write_text(html, encoding="utf-8")
+        assets = out / "assets"
+        assets.mkdir(exist_ok=True)
+        source = data_dir("templates") / "report" / "assets"
+        for name in ASSETS:
+            shutil.copyfile(source / name, assets / name)
+    except OSError as e:
+        raise GovernError(
+            f"cannot write the report into {out}: {e}",
+            "check the folder's permissions and free space",
+        ) from e
+    return out / INDEX

@@ -1,0 +1,217 @@
+"""The view of every page of the site, built from the report's records.
+
+Templates only loop and print: every decision (what counts as pending, which stage a project is
+at, which URL may be a link) is taken here and in the `views_*` modules.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Final
+
+from markupsafe import Markup
+
+from govern_as_code.report import figures
+from govern_as_code.report.data import ReportData
+from govern_as_code.report.lookup import DONE, Lookup, Page
+from govern_as_code.report.paths import (
+    AUDIT,
+    DEPLOYMENTS,
+    INDEX,
+    INITIATIVES,
+    MODELS,
+    PROJECTS,
+    UNQUALIFIED,
+    Link,
+    model_page,
+)
+from govern_as_code.report.views_audit import audit_pages, deployment_pages
+from govern_as_code.report.views_models import model_pages, registry_pages
+from govern_as_code.report.views_projects import (
+    initiative_pages,
+    project_list_pages,
+    project_pages,
+)
+
+NAV: Final = (
+    ("portfolio", INDEX, "Portfolio"),
+    ("initiatives", INITIATIVES, "Initiatives"),
+    ("projects", PROJECTS, "Projects"),
+    ("models", MODELS, "Models"),
+    ("deployments", DEPLOYMENTS, "Deployments"),
+    ("audit", AUDIT, "Audit"),
+)
+# The portfolio page names at most this many pending or overdue items; the rest are counted.
+MAX_LISTED: Final = 20
+
+
+@dataclass(frozen=True)
+class Count:
+    label: str
+    value: int
+    link: Link | None
+    tone: str = "neutral"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Flagged:
+    link: Link | None
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PortfolioView:
+    stage_gauges: tuple[Markup, ...]
+    status_gauges: tuple[Markup, ...]
+    heat_map: Markup
+    scored: int
+    unqualified: int
+    unqualified_link: Link
+    bubbles: Markup
+    counts: tuple[Count, ...]
+    pending: tuple[Flagged, ...]
+    pending_total: int
+    overdue: tuple[Flagged, ...]
+    overdue_total: int
+    sources: tuple[str, ...]
+
+
+def _stage_gauges(lookup: Lookup) -> tuple[Markup, ...]:
+    """One gauge per workflow stage: the projects currently at it, out of all projects."""
+    projects = lookup.data.projects
+    at = Counter(lookup.progress(p).current for p in projects)
+    usage = Counter(p.workflow for p in projects)
+    titles: dict[str, None] = {}
+    # Stages of the most used workflow come first, so the usual lifecycle reads left to right.
+    for w in sorted(lookup.data.workflows, key=lambda w: -usage[w.id]):
+        titles.update(dict.fromkeys(title for _, title in w.stages))
+    for p in projects:
+        titles.update(dict.fromkeys(title for _, title in lookup.stage_order(p)))
+    gauges = [
+        figures.gauge(at[t], len(projects), t, f"stage-{n}")
+        for n, t in enumerate(titles)
+        if t != DONE
+    ]
+    gauges.append(
+        figures.gauge(at[DONE], len(projects), "All stages complete", "stage-done", tone="good")
+    )
+    return tuple(gauges)
+
+
+def _status_gauges(data: ReportData) -> tuple[Markup, ...]:
+    projects = data.projects
+    governed = sum(1 for p in projects if p.governed)
+    qualified = sum(1 for p in projects if p.qualification is not None)
+    gated = [d for d in data.deployments if d.gate in ("passed", "blocked")]
+    passed = sum(1 for d in gated if d.gate == "passed")
+    live = [a for a in data.approvals if a.state != "superseded"]
+    current = sum(1 for a in live if a.state == "current")
+    return (
+        figures.gauge(
+            governed,
+            len(projects),
+            "Governed projects",
+            "governed",
+            tone="good" if governed == len(projects) else "warning",
+        ),
+        figures.gauge(qualified, len(projects), "Qualified projects", "qualified"),
+        figures.gauge(
+            passed,
+            len(gated),
+            "Deploy gate passed",
+            "gate",
+            tone="good" if passed == len(gated) else "bad",
+        ),
+        figures.gauge(
+            current,
+            len(live),
+            "Approvals current",
+            "approvals",
+            tone="good" if current == len(live) else "warning",
+        ),
+    )
+
+
+def portfolio_page(lookup: Lookup) -> Page:
+    data = lookup.data
+    pending = [
+        Flagged(lookup.subject_link(v.id), v.id, reason)
+        for v in data.versions
+        if (reason := lookup.pending_reason(v)) is not None
+    ]
+    overdue = [
+        Flagged(
+            lookup.subject_link(o.subject)
+            or (Link(model_page(o.subject), o.subject) if o.subject in lookup.models else None),
+            o.subject or o.path,
+            o.message,
+        )
+        for o in data.problems.overdue
+    ]
+    blocked = sum(1 for d in data.deployments if d.gate == "blocked")
+    counts = (
+        Count("Projects", len(data.projects), Link(PROJECTS, "All projects")),
+        Count("Models", len(data.models), Link(MODELS, "Model registry")),
+        Count("Versions in production", sum(v.status == "production" for v in data.versions), None),
+        Count("Challengers", sum(v.status == "challenger" for v in data.versions), None),
+        Count(
+            "Pending approvals",
+            len(pending),
+            Link(INDEX + "#pending", "Pending approvals"),
+            "bad" if pending else "good",
+        ),
+        Count(
+            "Overdue revalidations",
+            len(overdue),
+            Link(INDEX + "#overdue", "Overdue revalidations"),
+            "warning" if overdue else "good",
+        ),
+        Count(
+            "Deployments blocked",
+            blocked,
+            Link(DEPLOYMENTS, "Deployments"),
+            "bad" if blocked else "good",
+            f"of {len(data.deployments)} deployments",
+        ),
+        Count(
+            "Lint errors",
+            data.problems.errors,
+            None,
+            "bad" if data.problems.errors else "good",
+            f"{data.problems.warnings} warnings",
+        ),
+    )
+    scored = [p for p in data.projects if p.qualification is not None]
+    view = PortfolioView(
+        stage_gauges=_stage_gauges(lookup),
+        status_gauges=_status_gauges(data),
+        heat_map=figures.heat_map(data.projects, ""),
+        scored=len(scored),
+        unqualified=len(data.projects) - len(scored),
+        unqualified_link=Link(UNQUALIFIED, "projects not yet qualified"),
+        bubbles=figures.feasibility(data.projects, ""),
+        counts=counts,
+        pending=tuple(pending[:MAX_LISTED]),
+        pending_total=len(pending),
+        overdue=tuple(overdue[:MAX_LISTED]),
+        overdue_total=len(overdue),
+        sources=data.sources,
+    )
+    return Page(INDEX, "index.html", data.name, "portfolio", (), view)
+
+
+def build_pages(data: ReportData) -> Iterator[Page]:
+    """Every page of the site, one at a time so a large portfolio is never all in memory."""
+    lookup = Lookup(data)
+    yield portfolio_page(lookup)
+    yield from initiative_pages(lookup)
+    yield from project_list_pages(lookup)
+    yield from project_pages(lookup)
+    yield from registry_pages(lookup)
+    yield from model_pages(lookup)
+    yield from deployment_pages(lookup)
+    yield from audit_pages(lookup)
