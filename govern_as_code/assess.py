@@ -220,7 +220,10 @@ def _finish(context: RuleContext, request: LintRequest, revision: str | None) ->
             )
         )
     if wanted is not None:
-        problems = [p for p in problems if p.path in wanted]
+        # A file that did not load may have been an approval or a rejection of the gated
+        # version: its problem blocks the deploy too (fail closed).
+        unloaded = set(context.portfolio.problems)
+        problems = [p for p in problems if p.path in wanted or p in unloaded]
     report = LintReport(
         tuple(problems), len(context.portfolio.documents), rule_infos(), tuple(gates)
     )

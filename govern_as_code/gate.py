@@ -204,24 +204,43 @@ def _strictest_tier(context: RuleContext, model: ModelDocument) -> str:
 
 
 def _removed_rejections(context: RuleContext, subject: str) -> Iterator[str]:
-    """A rejection in the trusted base that this change deleted still stands."""
+    """A rejection in the trusted base that this change deleted or altered still stands.
+
+    It is kept only where it was (same id, same path), unchanged or changed by commits its
+    reviewer signed: an unsigned edit would otherwise void it, and a new file could take over
+    its id.
+    """
     base = context.trust.portfolio
     if base is None or base is context.portfolio:
         return
     for document in base.of_kind("Approval"):
         approval = document.model
-        if (
+        if not (
             isinstance(approval, ApprovalDocument)
             and approval.spec.subject == subject
             and approval.spec.decision != "approved"
-            and context.portfolio.get("Approval", document.id) is None
         ):
+            continue
+        head = context.portfolio.get("Approval", document.id)
+        said = (
+            f"{approval.spec.reviewer} {approval.spec.decision} it as"
+            f" {approval.spec.role} in the trusted base ({document.path}), and this change"
+        )
+        if head is None or head.path != document.path:
             yield (
-                f"{approval.spec.reviewer} {approval.spec.decision} it as"
-                f" {approval.spec.role} in the trusted base ({document.path}), and this change"
-                " deleted that decision; a decision is replaced by a newer signed one, never"
-                " deleted"
+                f"{said} deleted that decision; a decision is replaced by a newer signed one,"
+                " never deleted"
             )
+        elif head.data.value != document.data.value and not _verified(context, head.path):
+            yield (
+                f"{said} altered that decision without {approval.spec.reviewer}'s signature;"
+                " a decision is replaced by a newer signed one, never edited by someone else"
+            )
+
+
+def _verified(context: RuleContext, path: str) -> bool:
+    proof = (context.evidence or {}).get(path)
+    return proof is not None and proof.verified
 
 
 def _outstanding_rejections(judged: Sequence[JudgedApproval]) -> Iterator[str]:

@@ -8,6 +8,7 @@ per object.
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -218,9 +219,14 @@ class Repository:
         the commits listed are exactly those whose edits the file carries; a merge that changed
         the file relative to every parent (an "evil merge") is listed too.
         """
+        # With -z every header and every path ends in NUL, which no path can contain. The header
+        # carries a random marker, so no file name (which may hold any other byte, \x01 and
+        # newlines included) can pose as a commit. A merge's combined name list follows its
+        # header with an empty field; a single-parent commit's with a newline.
+        marker = f"gac-{secrets.token_hex(16)}:"
         out = self.run(
             "log",
-            "--format=%x01%H",
+            f"--format={marker}%H",
             "--name-only",
             "-z",
             "--diff-merges=dense-combined",
@@ -230,14 +236,17 @@ class Repository:
             *pathspecs,
         )
         changes = []
-        for block in out.decode("utf-8", "surrogateescape").split("\x01"):
-            if not block.strip("\0\n"):
+        commit: str | None = None
+        after_header = False
+        for field in out.decode("utf-8", "surrogateescape").split("\0"):
+            if field.startswith(marker):
+                commit, after_header = field[len(marker) :].strip(), True
                 continue
-            commit, _, rest = block.partition("\n")
-            for path in rest.split("\0"):
-                path = path.strip("\n")
-                if path:
-                    changes.append(FileChange(commit.strip("\0"), path))
+            if after_header and field.startswith("\n"):
+                field = field[1:]
+            after_header = False
+            if field and commit is not None:
+                changes.append(FileChange(commit, field))
         return changes
 
     def raw_commits(self, shas: Iterable[str]) -> dict[str, bytes]:
