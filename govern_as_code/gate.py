@@ -169,6 +169,7 @@ def evaluate(context: RuleContext, subject: str, options: GateOptions) -> GateVe
     judged = judge_approvals(context, subject, options.maxAgeDays)
     verdict.reasons.extend(_outstanding_rejections(judged))
     verdict.reasons.extend(_removed_rejections(context, subject))
+    verdict.reasons.extend(_tampered(judged))
     usable: dict[str, list[JudgedApproval]] = {}
     for role in [*roles, options.finalRole]:
         usable[role] = _usable_for_role(judged, role, authors, context, verdict)
@@ -241,6 +242,16 @@ def _removed_rejections(context: RuleContext, subject: str) -> Iterator[str]:
 def _verified(context: RuleContext, path: str) -> bool:
     proof = (context.evidence or {}).get(path)
     return proof is not None and proof.verified
+
+
+def _tampered(judged: Sequence[JudgedApproval]) -> Iterator[str]:
+    for item in judged:
+        if item.evidence is not None and item.evidence.tampered:
+            yield (
+                f"{item.document.path} was changed after {item.reviewer} signed it"
+                f" ({item.evidence.reason}); a signed decision is only replaced by a newer one"
+                " its reviewer signs"
+            )
 
 
 def _outstanding_rejections(judged: Sequence[JudgedApproval]) -> Iterator[str]:

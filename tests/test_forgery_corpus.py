@@ -127,6 +127,15 @@ def refused_tech(hint: str) -> Outcome:
     return Outcome([Expect(GATE, MISSING_TECH, hint=hint)])
 
 
+def tampered(path: str, reviewer: str, reason: str) -> Expect:
+    """The gate's refusal of a file someone changed after its reviewer signed it."""
+    return Expect(
+        GATE,
+        f"m@1 cannot go to production: {path} was changed after {reviewer} signed it"
+        f" ({reason}); a signed decision is only replaced by a newer one its reviewer signs",
+    )
+
+
 @scenario
 def unsigned_approval(make: Make, honest: bool) -> Outcome:
     repo = make()
@@ -310,8 +319,46 @@ def approval_edited_after_signing(make: Make, honest: bool) -> Outcome:
         sign_with="own" if honest else None,
     )
     risk_and_final(repo)
-    return refused_tech(
-        f"{TECH_PATH}: not verified: commit {short(edit)} that changed it is not signed"
+    reason = f"commit {short(edit)} that changed it is not signed"
+    return Outcome(
+        [
+            Expect(GATE, MISSING_TECH, hint=f"{TECH_PATH}: not verified: {reason}"),
+            Expect(
+                GATE,
+                f"m@1 cannot go to production: {TECH_PATH} was changed after alice signed it"
+                f" ({reason}); a signed decision is only replaced by a newer one its reviewer"
+                " signs",
+            ),
+        ]
+    )
+
+
+@scenario
+def branch_rejection_edited_without_signature(make: Make, honest: bool) -> Outcome:
+    """alice signs a rejection on the branch; someone flips it to approved, unsigned, while
+    frank's approval fills technical-review. The signed rejection must not be voided."""
+    repo = make()
+    repo.approve(TECH, "frank", feb(2))
+    risk_and_final(repo)
+    rejected = "approvals/m/1/technical-review--alice.yaml"
+    repo.approve(
+        TECH, "alice", feb(5), decision="rejected" if not honest else "approved", path=rejected
+    )
+    if honest:
+        return Outcome([])
+    flipped = repo.read(rejected).replace("decision: rejected", "decision: approved")
+    edit = repo.commit(
+        {rejected: flipped}, "Resolve review", "alice", when=feb(5, 12), sign_with=None
+    )
+    return Outcome(
+        [
+            Expect(
+                GATE,
+                f"m@1 cannot go to production: {rejected} was changed after alice signed it"
+                f" (commit {short(edit)} that changed it is not signed); a signed decision is"
+                " only replaced by a newer one its reviewer signs",
+            )
+        ]
     )
 
 
@@ -564,11 +611,13 @@ def evil_merge_rewrites_the_approval(make: Make, honest: bool) -> Outcome:
         author=identity("erin"),
     )
     merge = repo.head()
-    return refused_tech(
-        f"{TECH_PATH}: not verified: merge commit"
-        f" {short(merge)} changed it; a merge is never taken as an approval,"
+    reason = (
+        f"merge commit {short(merge)} changed it; a merge is never taken as an approval,"
         " the reviewer must commit the approval file directly"
     )
+    outcome = refused_tech(f"{TECH_PATH}: not verified: {reason}")
+    outcome.expects.append(tampered(TECH_PATH, "alice", reason))
+    return outcome
 
 
 @scenario
@@ -593,9 +642,10 @@ def control_character_file_name_hides_an_unsigned_edit(make: Make, honest: bool)
         sign_with="own" if honest else None,
     )
     repo.approve(FINAL, "carol", feb(4))
-    return refused_tech(
-        f"{TECH_PATH}: not verified: commit {short(sha)} that changed it is not signed"
-    )
+    reason = f"commit {short(sha)} that changed it is not signed"
+    outcome = refused_tech(f"{TECH_PATH}: not verified: {reason}")
+    outcome.expects.append(tampered(TECH_PATH, "alice", reason))
+    return outcome
 
 
 @scenario
@@ -786,7 +836,7 @@ def base_rejection_altered_without_the_reviewer(make: Make, honest: bool) -> Out
     """dan flips bob's signed rejection to "approved" in an unsigned commit."""
     repo = _base_rejection(make)
     text = repo.read(RISK_PATH).replace("decision: rejected", "decision: approved")
-    repo.commit(
+    edit = repo.commit(
         {RISK_PATH: text},
         "Record the outcome of the risk meeting",
         "bob" if honest else "dan",
@@ -802,7 +852,8 @@ def base_rejection_altered_without_the_reviewer(make: Make, honest: bool) -> Out
                 f" the trusted base ({RISK_PATH}), and this change altered that"
                 " decision without bob's signature; a decision is replaced by a newer"
                 " signed one, never edited by someone else",
-            )
+            ),
+            tampered(RISK_PATH, "bob", f"commit {short(edit)} that changed it is not signed"),
         ]
     )
 

@@ -33,6 +33,7 @@ class ApprovalEvidence:
     signed_at: datetime | None = None
     commits: tuple[str, ...] = ()
     method: str = METHOD
+    tampered: bool = False  # the reviewer signed it once, and someone else changed it after
 
 
 @functools.lru_cache(maxsize=4096)
@@ -158,15 +159,20 @@ def _evidence_for(
             f"the reviewer {reviewer_id!r} is not a person in the trusted base",
             commits=tuple(commits),
         )
-    for sha in commits:
-        signature = signatures.get(sha)
-        reason = (
-            "commit " + sha[:12] + " could not be read"
-            if signature is None
-            else _judge_commit(signature, reviewer, trust)
+    reasons = [
+        "commit " + sha[:12] + " could not be read"
+        if signatures.get(sha) is None
+        else _judge_commit(signatures[sha], reviewer, trust)
+        for sha in commits
+    ]
+    failing = [i for i, reason in enumerate(reasons) if reason]
+    if failing:
+        newest = failing[0]  # git log lists the newest first
+        # The reviewer signed an earlier state and someone else changed it since.
+        tampered = any(not reason for reason in reasons[newest + 1 :])
+        return ApprovalEvidence(
+            path, False, reasons[newest], commits=tuple(commits), tampered=tampered
         )
-        if reason:
-            return ApprovalEvidence(path, False, reason, commits=tuple(commits))
     last = signatures[commits[0]]  # git log lists the newest first
     return ApprovalEvidence(
         path, True, "", last.fingerprint, last.commit, last.time, tuple(commits)

@@ -19,6 +19,8 @@ EventSource = Literal["history", "document"]
 
 @dataclass(frozen=True)
 class PersonRec:
+    """A person, for showing names instead of ids."""
+
     id: str
     name: str
     department: str = ""
@@ -26,6 +28,8 @@ class PersonRec:
 
 @dataclass(frozen=True)
 class InitiativeRec:
+    """A business initiative that projects roll up to."""
+
     id: str
     title: str
     goal: str = ""
@@ -45,6 +49,8 @@ class AttachmentRec:
 
 @dataclass(frozen=True)
 class CommentRec:
+    """A comment on a workflow stage."""
+
     by: str
     on: datetime
     text: str
@@ -52,6 +58,8 @@ class CommentRec:
 
 @dataclass(frozen=True)
 class StageRec:
+    """A project's state in one workflow stage; `title` comes from the workflow."""
+
     id: str
     title: str
     status: str
@@ -62,6 +70,8 @@ class StageRec:
 
 @dataclass(frozen=True)
 class QualificationRec:
+    """The value, risk and feasibility assessment of a project (1 to 5 each)."""
+
     value: int
     risk: int
     feasibility: int
@@ -72,6 +82,8 @@ class QualificationRec:
 
 @dataclass(frozen=True)
 class ProjectRec:
+    """A project with its documentation, qualification and stages."""
+
     id: str
     title: str
     owner: str
@@ -91,6 +103,8 @@ class ProjectRec:
 
 @dataclass(frozen=True)
 class ModelRec:
+    """A model, native or imported from another registry."""
+
     id: str
     title: str
     project: str
@@ -105,12 +119,16 @@ class ModelRec:
 
 @dataclass(frozen=True)
 class DriftRec:
+    """One monitoring observation: a date and its named drift figures."""
+
     date: date
     values: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class VersionRec:
+    """A model version with its status and metrics."""
+
     id: str  # "model@version"
     model: str
     version: str
@@ -145,6 +163,8 @@ class ApprovalRec:
 
 @dataclass(frozen=True)
 class DeploymentRec:
+    """A deployment (native or foreign manifest) and the gate's verdict on it."""
+
     path: str
     environment: str
     subject: str | None
@@ -170,6 +190,8 @@ class StageEventRec:
 
 @dataclass(frozen=True)
 class WorkflowRec:
+    """A workflow's stages in order."""
+
     id: str
     title: str
     stages: tuple[tuple[str, str], ...]  # (stage id, stage title), in order
@@ -186,6 +208,8 @@ class OverdueRec:
 
 @dataclass(frozen=True)
 class ProblemSummary:
+    """The lint problems, counted, plus the overdue revalidations named."""
+
     errors: int = 0
     warnings: int = 0
     by_rule: dict[str, int] = field(default_factory=dict)

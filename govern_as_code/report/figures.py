@@ -7,8 +7,9 @@ adds what the report needs on top (the project ids carried by each heat-map cell
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
@@ -16,7 +17,7 @@ from markupsafe import Markup, escape
 
 from govern_as_code.report import charts
 from govern_as_code.report.data import ProjectRec, VersionRec
-from govern_as_code.report.paths import cell_page, project_page
+from govern_as_code.report.paths import Link, cell_page, project_page
 
 # Past this many projects a bubble per project would be unreadable: bubbles then stand for
 # the projects sharing a risk, value and feasibility, and link to the cell's list.
@@ -24,7 +25,15 @@ MAX_BUBBLES: Final = 60
 # A heat-map cell names its projects in a data attribute up to this many; bigger cells link to
 # their paginated list instead, so the portfolio page stays small at 10,000 projects.
 MAX_CELL_IDS: Final = 100
+# charts.heat_map names every project of a cell in its tooltip and description; past this many
+# in one cell the texts are rewritten to name the first few and count the rest.
+MAX_NAMED: Final = 10
 _CELL: Final = re.compile(r'data-risk="([1-5])" data-value="([1-5])"')
+_CELL_TITLE: Final = re.compile(
+    r'(<g class="heat-cell[^"]*" data-risk="([1-5])" data-value="([1-5])"[^>]*>'
+    r"(?:<a [^>]*>)?<title>)[^<]*(</title>)"
+)
+_DESC: Final = re.compile(r"(<desc id=\"[^\"]*\">)[^<]*(</desc>)")
 
 
 def heat_map(projects: Sequence[ProjectRec], root: str) -> Markup:
@@ -49,44 +58,93 @@ def heat_map(projects: Sequence[ProjectRec], root: str) -> Markup:
         listed = " ".join(names) if len(names) <= MAX_CELL_IDS else ""
         return f'{match.group(0)} data-projects="{escape(listed)}"'
 
-    return Markup(_CELL.sub(tag, str(svg)))
+    text = _CELL.sub(tag, str(svg))
+    if any(len(items) > MAX_NAMED for items in cells.values()):
+        text = _shorten(text, cells)
+    return Markup(text)
 
 
-def feasibility(projects: Sequence[ProjectRec], root: str) -> Markup:
-    """The bubble view: value across, risk up, feasibility as bubble size."""
+def _named(items: Sequence[charts.HeatItem]) -> str:
+    names = ", ".join(i.title for i in items[:MAX_NAMED])
+    return names + (f" and {len(items) - MAX_NAMED} more" if len(items) > MAX_NAMED else "")
+
+
+def _shorten(svg: str, cells: dict[tuple[int, int], list[charts.HeatItem]]) -> str:
+    """The heat map's texts naming at most `MAX_NAMED` projects per cell (escaped here)."""
+
+    def head(risk: int, value: int) -> str:
+        n = len(cells.get((risk, value), []))
+        return f"Risk {risk}, Value {value}: {n} project{'s' if n != 1 else ''}"
+
+    def title(match: re.Match[str]) -> str:
+        risk, value = int(match.group(2)), int(match.group(3))
+        items = cells.get((risk, value), [])
+        text = head(risk, value) + (f"\n{_named(items)}" if items else "")
+        return f"{match.group(1)}{escape(text)}{match.group(4)}"
+
+    total = sum(len(items) for items in cells.values())
+    desc = f"{total} projects on a 5 by 5 grid of Risk (rows, 5 at the top) against Value "
+    desc += "(columns, 5 at the right). " + "; ".join(
+        f"{head(r, v)} ({_named(items)})" for (r, v), items in sorted(cells.items()) if items
+    )
+    svg = _CELL_TITLE.sub(title, svg)
+    return _DESC.sub(lambda m: f"{m.group(1)}{escape(desc)}.{m.group(2)}", svg, count=1)
+
+
+def feasibility(projects: Sequence[ProjectRec], root: str) -> tuple[Markup, list[Link]]:
+    """The bubble view (value across, risk up, feasibility as size) and its numbered key.
+
+    Bubbles are labelled with a number, not a title: titles beside neighbouring bubbles run
+    into each other. The key lists the projects by those numbers, as links.
+    """
     scored = [p for p in projects if p.qualification is not None]
     points: list[charts.BubblePoint] = []
+    key: list[Link] = []
     if len(scored) <= MAX_BUBBLES:
-        for p in scored:
+        for n, p in enumerate(scored, 1):
             q = p.qualification
             assert q is not None
             points.append(
                 charts.BubblePoint(
-                    p.title, q.value, q.risk, q.feasibility, root + project_page(p.id)
+                    str(n), q.value, q.risk, q.feasibility, root + project_page(p.id)
                 )
             )
+            key.append(Link(project_page(p.id), p.title))
     else:
-        groups = Counter(
-            (q.value, q.risk, q.feasibility) for p in scored if (q := p.qualification) is not None
-        )
-        for (value, risk, feas), n in sorted(groups.items()):
+        # One bubble per cell, sized by the cell's median feasibility: five sizes fanned out
+        # in each of 25 cells would hide each other.
+        cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for p in scored:
+            if (q := p.qualification) is not None:
+                cells[(q.value, q.risk)].append(q.feasibility)
+        for (value, risk), scores in sorted(cells.items()):
+            median = sorted(scores)[len(scores) // 2]
             points.append(
                 charts.BubblePoint(
-                    f"{n} projects" if n > 1 else "1 project",
-                    value,
-                    risk,
-                    feas,
-                    root + cell_page(risk, value),
+                    f"×{len(scores)}", value, risk, median, root + cell_page(risk, value)
                 )
             )
-    return charts.bubble_chart(points, "feasibility", title="Feasibility by risk and value")
+    return charts.bubble_chart(points, "feasibility", title="Feasibility by risk and value"), key
 
 
-def gauge(value: int, total: int, label: str, chart_id: str, tone: str = "neutral") -> Markup:
-    return charts.gauge(value, total, label, chart_id, tone=tone)
+@dataclass(frozen=True)
+class Gauge:
+    """A gauge and its caption; the page prints the caption, larger than the SVG could."""
+
+    svg: Markup
+    label: str
+    note: str = ""
+
+
+def gauge(
+    value: int, total: int, label: str, chart_id: str, tone: str = "neutral", note: str = ""
+) -> Gauge:
+    """A half-ring gauge of `value` out of `total`, with the caption the page prints."""
+    return Gauge(charts.gauge(value, total, label, chart_id, tone=tone), label, note)
 
 
 def stage_bars(counts: Sequence[tuple[str, int]]) -> Markup:
+    """Horizontal bars of projects per current stage."""
     return charts.bar_chart(counts, "projects-by-stage", title="Projects by current stage")
 
 

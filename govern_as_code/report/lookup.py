@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Final
@@ -54,11 +54,13 @@ class Badge:
 
 
 def badge(table: dict[str, tuple[str, str, str]], key: str) -> Badge:
+    """The badge for `key` in one of the tables above; an unknown key is shown muted."""
     icon, text, tone = table.get(key, ("•", key, "muted"))
     return Badge(icon, text, tone)
 
 
 def approval_badge(state: str) -> Badge:
+    """The badge of an approval's state: only `current` is good."""
     tone = APPROVAL_TONES.get(state, "bad")
     return Badge("✓" if tone == "good" else ("–" if tone == "muted" else "!"), state, tone)
 
@@ -75,6 +77,7 @@ def when(value: datetime | date | None) -> str:
 
 
 def short(commit: str | None) -> str:
+    """A commit id as people quote it."""
     return commit[:10] if commit else ""
 
 
@@ -88,10 +91,12 @@ class Progress:
 
     @property
     def percent(self) -> int:
+        """The share of stages complete, 0 to 100."""
         return round(100 * self.done / self.total) if self.total else 0
 
     @property
     def text(self) -> str:
+        """The progress in words, e.g. '4 of 6 stages · at Validation'."""
         if not self.total:
             return "no stages"
         return f"{self.done} of {self.total} stages · " + (
@@ -110,6 +115,7 @@ class Lookup:
         self.models = {m.id: m for m in data.models}
         self.versions = {v.id: v for v in data.versions}
         self.workflows = {w.id: w for w in data.workflows}
+        self._titles: list[str] | None = None
         self.models_by_project: dict[str, list[ModelRec]] = defaultdict(list)
         self.projects_by_initiative: dict[str | None, list[ProjectRec]] = defaultdict(list)
         self.versions_by_model: dict[str, list[VersionRec]] = defaultdict(list)
@@ -128,16 +134,19 @@ class Lookup:
                 self.deployments_by_subject[d.subject].append(d)
 
     def person(self, id: str | None) -> str:
+        """A person's name, or the id if the person is unknown."""
         if not id:
             return "—"
         person = self.people.get(id)
         return person.name if person else id
 
     def project_link(self, id: str | None) -> Link | None:
+        """A link to the project's page, or None when the project is unknown."""
         project = self.projects.get(id or "")
         return Link(project_page(project.id), project.title) if project else None
 
     def model_link(self, id: str) -> Link:
+        """A link to the model's page, titled by the model when it is known."""
         model = self.models.get(id)
         return Link(model_page(id), model.title if model else id)
 
@@ -149,12 +158,26 @@ class Lookup:
         return Link(version_link(version.model, version.version), version.id)
 
     def stage_order(self, project: ProjectRec) -> list[tuple[str, str]]:
+        """The project's stages in workflow order, as (id, title)."""
         workflow = self.workflows.get(project.workflow or "")
         if workflow is not None:
             return list(workflow.stages)
         return [(s.id, s.title) for s in project.stages]
 
+    def stage_titles(self) -> list[str]:
+        """Every stage title once, in lifecycle order: the most used workflow's stages first."""
+        if self._titles is None:
+            usage = Counter(p.workflow for p in self.data.projects)
+            titles: dict[str, None] = {}
+            for w in sorted(self.data.workflows, key=lambda w: -usage[w.id]):
+                titles.update(dict.fromkeys(title for _, title in w.stages))
+            for p in self.data.projects:
+                titles.update(dict.fromkeys(title for _, title in self.stage_order(p)))
+            self._titles = [t for t in titles if t != DONE]
+        return self._titles
+
     def progress(self, project: ProjectRec) -> Progress:
+        """How many of its workflow's stages the project completed, and where it is."""
         status = {s.id: s.status for s in project.stages}
         order = self.stage_order(project)
         done = sum(1 for sid, _ in order if status.get(sid) == "complete")
@@ -162,6 +185,7 @@ class Lookup:
         return Progress(done, len(order), current)
 
     def production(self, model: str) -> VersionRec | None:
+        """The model's latest production version, if any."""
         live = [v for v in self.versions_by_model.get(model, []) if v.status == "production"]
         return live[-1] if live else None
 

@@ -38,14 +38,17 @@ def file_stem(id: str) -> str:
 
 
 def project_page(id: str) -> str:
+    """The page of a project."""
     return f"projects/{file_stem(id)}.html"
 
 
 def model_page(id: str) -> str:
+    """The page of a model (its versions are sections of it)."""
     return f"models/{file_stem(id)}.html"
 
 
 def initiative_page(id: str) -> str:
+    """The first page of an initiative."""
     return f"initiatives/{file_stem(id)}.html"
 
 
@@ -55,6 +58,7 @@ def version_anchor(version: str) -> str:
 
 
 def version_link(model: str, version: str) -> str:
+    """A link to a version's section on its model page."""
     return f"{model_page(model)}#{version_anchor(version)}"
 
 
@@ -101,6 +105,7 @@ class ExternalLink:
 
     @classmethod
     def of(cls, url: str | None, text: str | None = None) -> ExternalLink:
+        """`url` shown as `text` (by default the URL itself), a link only if it is safe."""
         return cls(text if text is not None else (url or ""), safe_url(url))
 
 
@@ -114,6 +119,7 @@ class AttachmentView:
 
     @classmethod
     def of(cls, title: str, url: str | None, path: str | None) -> AttachmentView:
+        """The view of an attachment given by `url` or by repo `path`."""
         if url is not None:
             return cls(title, safe_url(url), url)
         return cls(title, None, path or "")

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from govern_as_code.report import figures
 from govern_as_code.report.data import ReportData
+from govern_as_code.report.figures import Gauge
 from govern_as_code.report.lookup import DONE, Lookup, Page
 from govern_as_code.report.paths import (
     AUDIT,
@@ -28,12 +29,9 @@ from govern_as_code.report.paths import (
     model_page,
 )
 from govern_as_code.report.views_audit import audit_pages, deployment_pages
+from govern_as_code.report.views_initiatives import initiative_pages
 from govern_as_code.report.views_models import model_pages, registry_pages
-from govern_as_code.report.views_projects import (
-    initiative_pages,
-    project_list_pages,
-    project_pages,
-)
+from govern_as_code.report.views_projects import project_list_pages, project_pages
 
 NAV: Final = (
     ("portfolio", INDEX, "Portfolio"),
@@ -49,6 +47,8 @@ MAX_LISTED: Final = 20
 
 @dataclass(frozen=True)
 class Count:
+    """One number of the portfolio page's 'at a glance' row."""
+
     label: str
     value: int
     link: Link | None
@@ -58,6 +58,8 @@ class Count:
 
 @dataclass(frozen=True)
 class Flagged:
+    """A version or model named on the portfolio page, with why."""
+
     link: Link | None
     text: str
     reason: str
@@ -65,13 +67,16 @@ class Flagged:
 
 @dataclass(frozen=True)
 class PortfolioView:
-    stage_gauges: tuple[Markup, ...]
-    status_gauges: tuple[Markup, ...]
+    """Everything the portfolio page shows."""
+
+    stage_gauges: tuple[Gauge, ...]
+    status_gauges: tuple[Gauge, ...]
     heat_map: Markup
     scored: int
     unqualified: int
     unqualified_link: Link
     bubbles: Markup
+    bubble_key: tuple[Link, ...]
     counts: tuple[Count, ...]
     pending: tuple[Flagged, ...]
     pending_total: int
@@ -80,21 +85,13 @@ class PortfolioView:
     sources: tuple[str, ...]
 
 
-def _stage_gauges(lookup: Lookup) -> tuple[Markup, ...]:
+def _stage_gauges(lookup: Lookup) -> tuple[Gauge, ...]:
     """One gauge per workflow stage: the projects currently at it, out of all projects."""
     projects = lookup.data.projects
     at = Counter(lookup.progress(p).current for p in projects)
-    usage = Counter(p.workflow for p in projects)
-    titles: dict[str, None] = {}
-    # Stages of the most used workflow come first, so the usual lifecycle reads left to right.
-    for w in sorted(lookup.data.workflows, key=lambda w: -usage[w.id]):
-        titles.update(dict.fromkeys(title for _, title in w.stages))
-    for p in projects:
-        titles.update(dict.fromkeys(title for _, title in lookup.stage_order(p)))
     gauges = [
         figures.gauge(at[t], len(projects), t, f"stage-{n}")
-        for n, t in enumerate(titles)
-        if t != DONE
+        for n, t in enumerate(lookup.stage_titles())
     ]
     gauges.append(
         figures.gauge(at[DONE], len(projects), "All stages complete", "stage-done", tone="good")
@@ -102,7 +99,7 @@ def _stage_gauges(lookup: Lookup) -> tuple[Markup, ...]:
     return tuple(gauges)
 
 
-def _status_gauges(data: ReportData) -> tuple[Markup, ...]:
+def _status_gauges(data: ReportData) -> tuple[Gauge, ...]:
     projects = data.projects
     governed = sum(1 for p in projects if p.governed)
     qualified = sum(1 for p in projects if p.qualification is not None)
@@ -117,14 +114,22 @@ def _status_gauges(data: ReportData) -> tuple[Markup, ...]:
             "Governed projects",
             "governed",
             tone="good" if governed == len(projects) else "warning",
+            note=f"{len(projects) - governed} ungoverned",
         ),
-        figures.gauge(qualified, len(projects), "Qualified projects", "qualified"),
+        figures.gauge(
+            qualified,
+            len(projects),
+            "Qualified projects",
+            "qualified",
+            note=f"{len(projects) - qualified} not yet qualified",
+        ),
         figures.gauge(
             passed,
             len(gated),
             "Deploy gate passed",
             "gate",
             tone="good" if passed == len(gated) else "bad",
+            note=f"{len(gated) - passed} blocked",
         ),
         figures.gauge(
             current,
@@ -132,11 +137,13 @@ def _status_gauges(data: ReportData) -> tuple[Markup, ...]:
             "Approvals current",
             "approvals",
             tone="good" if current == len(live) else "warning",
+            note=f"{len(live) - current} stale, expired or unverified",
         ),
     )
 
 
 def portfolio_page(lookup: Lookup) -> Page:
+    """The portfolio page: counts, gauges, heat map, feasibility and flags."""
     data = lookup.data
     pending = [
         Flagged(lookup.subject_link(v.id), v.id, reason)
@@ -182,10 +189,11 @@ def portfolio_page(lookup: Lookup) -> Page:
             data.problems.errors,
             None,
             "bad" if data.problems.errors else "good",
-            f"{data.problems.warnings} warnings",
+            f"{data.problems.warnings} warning{'' if data.problems.warnings == 1 else 's'}",
         ),
     )
     scored = [p for p in data.projects if p.qualification is not None]
+    bubbles, key = figures.feasibility(data.projects, "")
     view = PortfolioView(
         stage_gauges=_stage_gauges(lookup),
         status_gauges=_status_gauges(data),
@@ -193,7 +201,8 @@ def portfolio_page(lookup: Lookup) -> Page:
         scored=len(scored),
         unqualified=len(data.projects) - len(scored),
         unqualified_link=Link(UNQUALIFIED, "projects not yet qualified"),
-        bubbles=figures.feasibility(data.projects, ""),
+        bubbles=bubbles,
+        bubble_key=tuple(key),
         counts=counts,
         pending=tuple(pending[:MAX_LISTED]),
         pending_total=len(pending),

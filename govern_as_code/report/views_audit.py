@@ -36,6 +36,8 @@ _NEVER = datetime.max.replace(tzinfo=UTC)
 
 @dataclass(frozen=True)
 class DeploymentRow:
+    """One deployment as the deployments page lists it."""
+
     path: str
     environment: str
     protected: bool
@@ -49,6 +51,8 @@ class DeploymentRow:
 
 @dataclass(frozen=True)
 class DeploymentsView:
+    """A page of deployments, with the count of each gate state."""
+
     rows: tuple[DeploymentRow, ...]
     pager: Pager
     counts: tuple[tuple[Badge, int], ...]
@@ -56,6 +60,8 @@ class DeploymentsView:
 
 @dataclass(frozen=True)
 class AuditRow:
+    """One approval or stage completion of the audit trail."""
+
     time: str
     kind: str  # "approval" | "stage"
     subject: Link | None
@@ -72,6 +78,8 @@ class AuditRow:
 
 @dataclass(frozen=True)
 class AuditView:
+    """A page of the audit trail."""
+
     rows: tuple[AuditRow, ...]
     pager: Pager
 
@@ -91,6 +99,7 @@ def _deployment_row(lookup: Lookup, d: DeploymentRec) -> DeploymentRow:
 
 
 def deployment_pages(lookup: Lookup) -> Iterator[Page]:
+    """The deployments, blocked first, in pages."""
     deployments = sorted(
         lookup.data.deployments, key=lambda d: (_GATE_ORDER.get(d.gate, 9), d.environment, d.path)
     )
@@ -159,7 +168,7 @@ def _audit_rows(lookup: Lookup) -> list[tuple[datetime, AuditRow]]:
                     subject=lookup.project_link(e.project),
                     subject_text=e.project,
                     who=lookup.person(e.completed_by),
-                    what=f"stage {title} complete",
+                    what=f"{title} complete",
                     decision=None,
                     state=state,
                     method="commit" if e.source == "history" else "project document",
@@ -174,6 +183,7 @@ def _audit_rows(lookup: Lookup) -> list[tuple[datetime, AuditRow]]:
 
 def audit_pages(lookup: Lookup) -> Iterator[Page]:
     # Oldest first, like a ledger; the pager's "last" link jumps to the latest entries.
+    """The audit trail, oldest first, in pages."""
     rows = [
         row
         for _, row in sorted(

@@ -37,11 +37,14 @@ RISK_ICONS = {"low": "▁", "medium": "▃", "high": "▅", "critical": "▇"}
 
 
 def risk_badge(tier: str) -> Badge:
+    """A risk tier as a badge; the bar height grows with the tier."""
     return Badge(RISK_ICONS.get(tier, "•"), tier, RISK_TONES.get(tier, "muted"))
 
 
 @dataclass(frozen=True)
 class ApprovalView:
+    """An approval as a table row: who, when, the decision and the evidence."""
+
     subject: Link | None
     subject_text: str
     role: str
@@ -57,6 +60,7 @@ class ApprovalView:
 
 
 def approval_view(lookup: Lookup, a: ApprovalRec) -> ApprovalView:
+    """The view of one approval."""
     return ApprovalView(
         subject=lookup.subject_link(a.subject),
         subject_text=a.subject,
@@ -75,6 +79,8 @@ def approval_view(lookup: Lookup, a: ApprovalRec) -> ApprovalView:
 
 @dataclass(frozen=True)
 class ModelRow:
+    """One model as the registry lists it."""
+
     link: Link
     id: str
     project: Link | None
@@ -89,6 +95,8 @@ class ModelRow:
 
 @dataclass(frozen=True)
 class RegistryView:
+    """A page of the model registry."""
+
     rows: tuple[ModelRow, ...]
     pager: Pager
     native: int
@@ -97,6 +105,8 @@ class RegistryView:
 
 @dataclass(frozen=True)
 class MetricRow:
+    """One metric of a version beside the production version's."""
+
     name: str
     focus: bool
     mine: str
@@ -106,6 +116,8 @@ class MetricRow:
 
 @dataclass(frozen=True)
 class VersionView:
+    """A version's section of its model page."""
+
     anchor: str
     id: str
     version: str
@@ -120,10 +132,13 @@ class VersionView:
     comparison: Markup | None
     comparison_rows: tuple[MetricRow, ...]
     pending: str | None
+    gate_reasons: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class ModelView:
+    """Everything a model's page shows."""
+
     model: ModelRec
     project: Link | None
     owner: str
@@ -141,6 +156,7 @@ def _fmt(value: float | None) -> str:
 
 
 def model_row(lookup: Lookup, m: ModelRec) -> ModelRow:
+    """The registry row of one model."""
     versions = lookup.versions_by_model.get(m.id, [])
     prod = lookup.production(m.id)
     return ModelRow(
@@ -163,6 +179,7 @@ def model_row(lookup: Lookup, m: ModelRec) -> ModelRow:
 
 
 def registry_pages(lookup: Lookup) -> Iterator[Page]:
+    """The model registry, in pages."""
     models = sorted(lookup.data.models, key=lambda m: (m.title.lower(), m.id))
     native = sum(1 for m in models if m.source_type == "native")
     for pager, part in paginate(len(models), MODELS):
@@ -192,6 +209,7 @@ def _comparison(
 
 
 def model_view(lookup: Lookup, m: ModelRec) -> ModelView:
+    """The view of one model's page, newest version first."""
     versions = lookup.versions_by_model.get(m.id, [])
     prod = lookup.production(m.id)
     names = tuple(dict.fromkeys(n for v in versions for n in v.performance))
@@ -218,6 +236,12 @@ def model_view(lookup: Lookup, m: ModelRec) -> ModelView:
                 comparison=chart,
                 comparison_rows=rows,
                 pending=lookup.pending_reason(v),
+                gate_reasons=tuple(
+                    r
+                    for d in lookup.deployments_by_subject.get(v.id, [])
+                    if d.gate == "blocked"
+                    for r in d.reasons
+                ),
             )
         )
     return ModelView(
@@ -242,6 +266,7 @@ def model_view(lookup: Lookup, m: ModelRec) -> ModelView:
 
 
 def model_pages(lookup: Lookup) -> Iterator[Page]:
+    """One page per model."""
     for m in lookup.data.models:
         crumbs = [Link(INDEX, "Portfolio"), Link(MODELS, "Models")]
         yield Page(

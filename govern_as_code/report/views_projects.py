@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from markupsafe import Markup
-
-from govern_as_code.report import charts
-from govern_as_code.report.data import InitiativeRec, ProjectRec, QualificationRec
+from govern_as_code.report.data import ProjectRec, QualificationRec
 from govern_as_code.report.lookup import (
-    DONE,
     STAGE_BADGES,
     Badge,
     Lookup,
@@ -41,6 +36,8 @@ NO_INITIATIVE = "projects/list/no-initiative.html"
 
 @dataclass(frozen=True)
 class ProjectRow:
+    """One project as the lists show it."""
+
     link: Link
     id: str
     initiative: Link | None
@@ -53,40 +50,17 @@ class ProjectRow:
 
 @dataclass(frozen=True)
 class ProjectListView:
+    """A page of a project list."""
+
     intro: str
     rows: tuple[ProjectRow, ...]
     pager: Pager
 
 
 @dataclass(frozen=True)
-class InitiativeRow:
-    link: Link
-    status: str
-    owner: str
-    projects: int
-    done: int
-    percent: int
-
-
-@dataclass(frozen=True)
-class InitiativesView:
-    rows: tuple[InitiativeRow, ...]
-    pager: Pager
-    unassigned: int
-
-
-@dataclass(frozen=True)
-class InitiativeView:
-    initiative: InitiativeRec
-    owner: str
-    sponsors: tuple[str, ...]
-    stages: Markup
-    rows: tuple[ProjectRow, ...]
-    pager: Pager
-
-
-@dataclass(frozen=True)
 class CommentView:
+    """A stage comment, with the author's name."""
+
     by: str
     on: str
     text: str
@@ -94,6 +68,8 @@ class CommentView:
 
 @dataclass(frozen=True)
 class StageView:
+    """One workflow stage of a project's page."""
+
     id: str
     title: str
     status: Badge
@@ -104,6 +80,8 @@ class StageView:
 
 @dataclass(frozen=True)
 class ProjectView:
+    """Everything a project's page shows."""
+
     project: ProjectRec
     initiative: Link | None
     owner: str
@@ -111,12 +89,14 @@ class ProjectView:
     attachments: tuple[AttachmentView, ...]
     assessed_by: str
     progress: Progress
+    workflow: str
     stages: tuple[StageView, ...]
     models: tuple[ModelRow, ...]
     approvals: tuple[ApprovalView, ...]
 
 
 def project_row(lookup: Lookup, p: ProjectRec) -> ProjectRow:
+    """The list row of one project."""
     initiative = lookup.initiatives.get(p.initiative or "")
     return ProjectRow(
         link=Link(project_page(p.id), p.title),
@@ -202,60 +182,8 @@ def project_list_pages(lookup: Lookup) -> Iterator[Page]:
         )
 
 
-def initiative_pages(lookup: Lookup) -> Iterator[Page]:
-    initiatives = sorted(lookup.data.initiatives, key=lambda i: (i.title.lower(), i.id))
-    rows = []
-    for i in initiatives:
-        members = lookup.projects_by_initiative.get(i.id, [])
-        progress = [lookup.progress(p) for p in members]
-        done = sum(1 for g in progress if g.current == DONE and g.total)
-        percent = round(sum(g.percent for g in progress) / len(progress)) if progress else 0
-        rows.append(
-            InitiativeRow(
-                Link(initiative_page(i.id), i.title),
-                i.status,
-                lookup.person(i.owner),
-                len(members),
-                done,
-                percent,
-            )
-        )
-    unassigned = len(lookup.projects_by_initiative.get(None, []))
-    top = (Link(INDEX, "Portfolio"),)
-    for pager, part in paginate(len(rows), INITIATIVES):
-        yield Page(
-            paged(INITIATIVES, pager.number),
-            "initiatives.html",
-            "Initiatives",
-            "initiatives",
-            top,
-            InitiativesView(tuple(rows[part]), pager, unassigned),
-        )
-    crumbs = (*top, Link(INITIATIVES, "Initiatives"))
-    for i in initiatives:
-        members = lookup.projects_by_initiative.get(i.id, [])
-        stages = Counter(lookup.progress(p).current for p in members)
-        bars = charts.bar_chart(
-            [("all stages complete" if s == DONE else s, n) for s, n in stages.most_common()],
-            f"stages-{i.id}",
-            title=f"Projects of {i.title} by current stage",
-        )
-        first = initiative_page(i.id)
-        for pager, part in paginate(len(members), first):
-            view = InitiativeView(
-                i,
-                lookup.person(i.owner),
-                tuple(lookup.person(s) for s in i.sponsors),
-                bars,
-                tuple(project_row(lookup, p) for p in members[part]),
-                pager,
-            )
-            yield Page(
-                paged(first, pager.number), "initiative.html", i.title, "initiatives", crumbs, view
-            )
-
-
 def project_view(lookup: Lookup, p: ProjectRec) -> ProjectView:
+    """The view of one project's page."""
     initiative = lookup.initiatives.get(p.initiative or "")
     models = sorted(lookup.models_by_project.get(p.id, []), key=lambda m: m.title.lower())
     approvals = [
@@ -285,6 +213,7 @@ def project_view(lookup: Lookup, p: ProjectRec) -> ProjectView:
             )
         )
     q = p.qualification
+    workflow = lookup.workflows.get(p.workflow or "")
     return ProjectView(
         project=p,
         initiative=Link(initiative_page(initiative.id), initiative.title) if initiative else None,
@@ -293,6 +222,7 @@ def project_view(lookup: Lookup, p: ProjectRec) -> ProjectView:
         attachments=tuple(AttachmentView.of(a.title, a.url, a.path) for a in p.attachments),
         assessed_by=lookup.person(q.assessed_by) if q and q.assessed_by else "",
         progress=lookup.progress(p),
+        workflow=workflow.title if workflow else (p.workflow or "—"),
         stages=tuple(stages),
         models=tuple(model_row(lookup, m) for m in models),
         approvals=tuple(approval_view(lookup, a) for a in sorted(approvals, key=lambda a: a.date)),
@@ -300,6 +230,7 @@ def project_view(lookup: Lookup, p: ProjectRec) -> ProjectView:
 
 
 def project_pages(lookup: Lookup) -> Iterator[Page]:
+    """One page per project."""
     for p in lookup.data.projects:
         initiative = lookup.initiatives.get(p.initiative or "")
         crumbs = [Link(INDEX, "Portfolio")]
