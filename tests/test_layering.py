@@ -22,15 +22,22 @@ def _imports(path: Path) -> set[str]:
 
 def _core_modules() -> list[Path]:
     # __main__ is the entry point, which is the CLI by definition.
-    return [p for p in PACKAGE.rglob("*.py")
-            if "cli" not in p.relative_to(PACKAGE).parts and p.name != "__main__.py"]
+    return [
+        p
+        for p in PACKAGE.rglob("*.py")
+        if "cli" not in p.relative_to(PACKAGE).parts and p.name != "__main__.py"
+    ]
 
 
 def test_core_never_imports_click_or_the_cli() -> None:
-    offenders = {str(p.relative_to(PACKAGE)): sorted(i for i in _imports(p)
-                                                     if i == "click" or i.startswith("click.")
-                                                     or i.startswith("govern_as_code.cli"))
-                 for p in _core_modules()}
+    offenders = {
+        str(p.relative_to(PACKAGE)): sorted(
+            i
+            for i in _imports(p)
+            if i == "click" or i.startswith("click.") or i.startswith("govern_as_code.cli")
+        )
+        for p in _core_modules()
+    }
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
@@ -40,6 +47,9 @@ def test_rules_do_not_import_reporters() -> None:
 
 
 def test_only_git_module_imports_gitpython() -> None:
-    users = [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
-             if any(i == "git" or i.startswith("git.") for i in _imports(p))]
+    users = [
+        str(p.relative_to(PACKAGE))
+        for p in PACKAGE.rglob("*.py")
+        if any(i == "git" or i.startswith("git.") for i in _imports(p))
+    ]
     assert users == ["git.py"]
