@@ -184,7 +184,7 @@ def assess(request: LintRequest) -> Assessment:
     finally:
         verifier.close()
     context = RuleContext(portfolio, trust, today, evidence, extra)
-    return _finish(context, request, revision=head if request.at else None)
+    return _finish(context, request, revision=head)
 
 
 def _assess_without_history(root: Path, today: date, request: LintRequest) -> Assessment:

@@ -197,5 +197,15 @@ def plan_review(root: Path, subject: str, base: str | None = None) -> ReviewPlan
     setting = resolve_policy(context.trust).get("production-requires-approvals")
     options = GateOptions.model_validate(dict(setting.options)) if setting else GateOptions()
     verdict = evaluate(context, subject, options)
-    missing = {role: verdict.eligible.get(role, []) for role in verdict.missing_roles}
+    missing = {
+        role: [_mention(context.trust, p) for p in verdict.eligible.get(role, [])]
+        for role in verdict.missing_roles
+    }
     return ReviewPlan(subject, digest, verdict.passed, tuple(verdict.reasons), missing)
+
+
+def _mention(trust: TrustRoot, person: str) -> str:
+    """A person's forge login, so the pull-request body notifies them; else their id."""
+    found = trust.people.get(person)
+    forge = found.spec.forge if found else None
+    return (forge.github or forge.gitlab or person) if forge else person
