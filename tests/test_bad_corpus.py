@@ -8,9 +8,7 @@ Latin-1 bytes, a symlink out of the repository), so they are generated at test t
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import NamedTuple
 
 import pytest
 from click.testing import CliRunner
+from repo_helpers import H, commit_all, git
 
 from govern_as_code.cli.main import cli
 from govern_as_code.portfolio import load_portfolio, open_source
@@ -25,7 +24,6 @@ from govern_as_code.sources import WorktreeSource
 from govern_as_code.validate import validate
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
-H = "apiVersion: govern-as-code/v1\n"
 ZERO_DIGEST = "sha256:" + "0" * 64
 
 BASE = {
@@ -49,32 +47,9 @@ BASE = {
     "  environment: production\n  modelVersion: churn-xgb@3\n",
 }
 
-GIT_ENV = {
-    **os.environ,
-    "GIT_AUTHOR_NAME": "Test Author",
-    "GIT_AUTHOR_EMAIL": "author@example.com",
-    "GIT_AUTHOR_DATE": "2026-01-01T12:00:00+00:00",
-    "GIT_COMMITTER_NAME": "Test Author",
-    "GIT_COMMITTER_EMAIL": "author@example.com",
-    "GIT_COMMITTER_DATE": "2026-01-01T12:00:00+00:00",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
 
 SECRET = "hunter2-TOP-SECRET-9f31"
 HUGE_BYTES = 50 * 1024 * 1024
-
-
-def git(root: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", "-C", str(root), *args], env=GIT_ENV, check=True, capture_output=True, text=True
-    )
-    return result.stdout
-
-
-def commit_all(root: Path, message: str = "portfolio") -> None:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "--no-gpg-sign", "-m", message)
 
 
 def build_base(root: Path) -> Path:

@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from repo_helpers import H, git
 
 from govern_as_code.cli.main import cli
 
-H = "apiVersion: govern-as-code/v1\n"
-GIT_ENV = {
-    **os.environ,
-    "GIT_AUTHOR_NAME": "Test Author",
-    "GIT_AUTHOR_EMAIL": "author@example.com",
-    "GIT_AUTHOR_DATE": "2026-01-01T12:00:00+00:00",
-    "GIT_COMMITTER_NAME": "Test Author",
-    "GIT_COMMITTER_EMAIL": "author@example.com",
-    "GIT_COMMITTER_DATE": "2026-01-01T12:00:00+00:00",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
 CLEAN = {
     "governance.yaml": H + "kind: Portfolio\nmetadata:\n  id: acme\nspec:\n  environments:\n"
     "    staging:\n      protected: false\n",
@@ -36,13 +23,6 @@ BROKEN = {
     "  email: bob@example.com\n  department: risk\n  phone: 123\n",
     "projects/pricing.yaml": H + "kind: Project\nmetadata:\n  id: pricing\nspec:\n  owner: carol\n",
 }
-
-
-def git(root: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", "-C", str(root), *args], env=GIT_ENV, check=True, capture_output=True, text=True
-    )
-    return result.stdout
 
 
 def make_repo(root: Path, files: dict[str, str]) -> Path:

@@ -4,12 +4,11 @@ say."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+from repo_helpers import H, commit_all, git, write
 
 from govern_as_code.documents.kinds import PortfolioSpec
 from govern_as_code.errors import GitError
@@ -21,19 +20,6 @@ from govern_as_code.portfolio import (
     open_source,
 )
 from govern_as_code.sources import RevisionSource, WorktreeSource
-
-H = "apiVersion: govern-as-code/v1\n"
-GIT_ENV = {
-    **os.environ,
-    "GIT_AUTHOR_NAME": "Test Author",
-    "GIT_AUTHOR_EMAIL": "author@example.com",
-    "GIT_AUTHOR_DATE": "2026-01-01T12:00:00+00:00",
-    "GIT_COMMITTER_NAME": "Test Author",
-    "GIT_COMMITTER_EMAIL": "author@example.com",
-    "GIT_COMMITTER_DATE": "2026-01-01T12:00:00+00:00",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
 
 
 def governance(extra: str = "") -> str:
@@ -59,26 +45,6 @@ BASE = {
     "people/alice.yaml": person("alice"),
     "projects/churn.yaml": project("churn"),
 }
-
-
-def git(root: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", "-C", str(root), *args], env=GIT_ENV, check=True, capture_output=True, text=True
-    )
-    return result.stdout
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for path, text in files.items():
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-
-
-def commit_all(root: Path, message: str = "change") -> str:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "--no-gpg-sign", "-m", message)
-    return git(root, "rev-parse", "HEAD").strip()
 
 
 def make_repo(root: Path, files: dict[str, str] | None = None) -> Path:
