@@ -20,7 +20,7 @@ from govern_as_code.documents.kinds import (
 from govern_as_code.documents.validation import validate_data
 from govern_as_code.documents.yaml_loader import LoadError, parse_bytes
 from govern_as_code.errors import GitError
-from govern_as_code.evidence.approvals import collect_evidence
+from govern_as_code.evidence.approvals import collect_evidence, key_fingerprints
 from govern_as_code.evidence.signed_commits import SignatureVerifier
 from govern_as_code.gate import GateOptions, GateVerdict, evaluate, judge_approvals
 from govern_as_code.git import Repository
@@ -266,8 +266,6 @@ def _version_authors(
     repo: Repository, head: str, portfolio: Portfolio, trust: TrustRoot, verifier: SignatureVerifier
 ) -> dict[str, set[str]]:
     """Who made the commit that created each deployed version: by email and by signing key."""
-    from govern_as_code.evidence.approvals import key_fingerprints
-
     deployed = {
         d.subject
         for d in portfolio.deployments()
@@ -277,11 +275,15 @@ def _version_authors(
     wanted = {s: d.path for s, d in paths.items() if d is not None}
     if not wanted:
         return {}
+    # One walk of history for all of them; git log lists the newest first, so the last
+    # change seen for a path is the commit that created it.
+    subject_by_path = {path: subject for subject, path in wanted.items()}
+    folders = sorted({path.split("/", 1)[0] for path in subject_by_path})
     creators: dict[str, str] = {}
-    for subject, path in wanted.items():
-        history = repo.changes(head, [path])
-        if history:
-            creators[subject] = history[-1].commit
+    for change in repo.changes(head, folders):
+        subject = subject_by_path.get(change.path)
+        if subject is not None:
+            creators[subject] = change.commit
     signatures = verifier.signatures(sorted(set(creators.values())))
     by_email = {p.spec.email.lower(): p.metadata.id for p in trust.people.values()}
     by_key = {

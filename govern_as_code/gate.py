@@ -102,10 +102,9 @@ def judge_approvals(context: RuleContext, subject: str, max_age_days: int) -> li
     )
     evidence = context.evidence or {}
     judged = []
-    for document in context.portfolio.of_kind("Approval"):
+    for document in context.portfolio.approvals_of(subject):
         approval = document.model
-        if not isinstance(approval, ApprovalDocument) or approval.spec.subject != subject:
-            continue
+        assert isinstance(approval, ApprovalDocument)
         found: ApprovalEvidence | None = evidence.get(document.path)
         time = found.signed_at if found and found.signed_at else approval.spec.date
         if found is None or not found.verified:
@@ -145,7 +144,16 @@ def judge_approvals(context: RuleContext, subject: str, max_age_days: int) -> li
 
 
 def evaluate(context: RuleContext, subject: str, options: GateOptions) -> GateVerdict:
-    """The gate's verdict for one model version."""
+    """The gate's verdict for one model version (computed once per context and options)."""
+    key = (subject, options.model_dump_json())
+    cached = context.verdicts.get(key)
+    if cached is None:
+        cached = context.verdicts[key] = _evaluate(context, subject, options)
+    assert isinstance(cached, GateVerdict)
+    return cached
+
+
+def _evaluate(context: RuleContext, subject: str, options: GateOptions) -> GateVerdict:
     verdict = GateVerdict(subject)
     portfolio = context.portfolio
     version_doc = portfolio.get("ModelVersion", subject)
@@ -214,13 +222,9 @@ def _removed_rejections(context: RuleContext, subject: str) -> Iterator[str]:
     base = context.trust.portfolio
     if base is None or base is context.portfolio:
         return
-    for document in base.of_kind("Approval"):
+    for document in base.approvals_of(subject):
         approval = document.model
-        if not (
-            isinstance(approval, ApprovalDocument)
-            and approval.spec.subject == subject
-            and approval.spec.decision != "approved"
-        ):
+        if not isinstance(approval, ApprovalDocument) or approval.spec.decision == "approved":
             continue
         head = context.portfolio.get("Approval", document.id)
         said = (

@@ -148,23 +148,10 @@ class Repository:
             self.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False).strip()
         )
 
-    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
-        result = subprocess.run(
-            ["git", "-C", str(self.root), "merge-base", "--is-ancestor", ancestor, descendant],
-            capture_output=True,
-            env=_ENV,
-            check=False,
-        )
-        return result.returncode == 0
-
     def rev_before(self, moment: datetime, rev: str = "HEAD") -> str | None:
         """The last commit of `rev`'s first-parent history committed at or before `moment`."""
         out = self.run("rev-list", "-1", "--first-parent", f"--before={moment.isoformat()}", rev)
         return out.decode().strip() or None
-
-    def commit_time(self, rev: str) -> datetime:
-        out = self.run("show", "-s", "--format=%cI", rev).decode().strip()
-        return datetime.fromisoformat(out)
 
     # --- trees and files --------------------------------------------------------------------
 
@@ -252,10 +239,6 @@ class Repository:
     def raw_commits(self, shas: Iterable[str]) -> dict[str, bytes]:
         """The raw commit objects (headers, signature and message) of the given commits."""
         return self._cat_batch(list(dict.fromkeys(shas)))
-
-    def log(self, rev: str, pathspecs: Sequence[str] = (), *, fmt: str) -> list[str]:
-        out = self.run("log", f"--format={fmt}%x00", rev, "--", *pathspecs)
-        return [r.strip("\n") for r in out.decode("utf-8", "replace").split("\0") if r.strip()]
 
     # --- writing ----------------------------------------------------------------------------
 

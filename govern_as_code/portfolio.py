@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import pathspec
 
 from govern_as_code.documents.kinds import (
+    ApprovalDocument,
     DeploymentGlob,
     Envelope,
     PortfolioDocument,
@@ -106,6 +107,7 @@ class Portfolio:
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
     _index: dict[str, dict[str, Document]] = field(default_factory=dict, repr=False)
+    _approvals_by_subject: dict[str, list[Document]] | None = field(default=None, repr=False)
 
     def add(self, document: Document) -> None:
         by_id = self._index.setdefault(document.kind, {})
@@ -124,6 +126,17 @@ class Portfolio:
             return
         by_id[document.id] = document
         self.documents.append(document)
+        self._approvals_by_subject = None
+
+    def approvals_of(self, subject: str) -> list[Document]:
+        """The Approval documents of `subject`, from an index built on first use."""
+        if self._approvals_by_subject is None:
+            index: dict[str, list[Document]] = {}
+            for document in self.of_kind("Approval"):
+                if isinstance(document.model, ApprovalDocument):
+                    index.setdefault(document.model.spec.subject, []).append(document)
+            self._approvals_by_subject = index
+        return self._approvals_by_subject.get(subject, [])
 
     def get(self, kind: str, id: str) -> Document | None:
         return self._index.get(kind, {}).get(id)

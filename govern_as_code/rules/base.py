@@ -40,5 +40,7 @@ class RuleContext:
     portfolio: Portfolio
     trust: TrustRoot
     today: date
-    evidence: Any = None  # govern_as_code.evidence.verify.EvidenceIndex when history is read
+    evidence: Any = None  # approval path -> evidence.approvals.ApprovalEvidence
     extra: dict[str, Any] = field(default_factory=dict)
+    # Gate verdicts by (subject, options): the rule and the gate results share one evaluation.
+    verdicts: dict[tuple[str, str], Any] = field(default_factory=dict)

@@ -62,9 +62,9 @@ def check(context: RuleContext, options: Options) -> Iterator[Problem]:
 def _approvers(context: RuleContext, change: TrustChange, role: str) -> set[str]:
     evidence = context.evidence or {}
     found = set()
-    for document in context.portfolio.of_kind("Approval"):
+    for document in context.portfolio.approvals_of(change.ref):
         approval = document.model
-        if not isinstance(approval, ApprovalDocument) or approval.spec.subject != change.ref:
+        if not isinstance(approval, ApprovalDocument):
             continue
         spec = approval.spec
         proof = evidence.get(document.path)
