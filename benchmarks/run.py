@@ -22,11 +22,11 @@ from pathlib import Path
 
 import yaml
 
-from govern_as_code.assess import LintRequest, assess
-from govern_as_code.demo import run_demo
+from govern_as_code.commands.assess import LintRequest, assess
+from govern_as_code.commands.demo import run_demo
+from govern_as_code.commands.validate import validate
 from govern_as_code.evidence.signed_commits import SignatureVerifier, cache_file
 from govern_as_code.git import Repository
-from govern_as_code.validate import validate
 
 HEADER = "apiVersion: govern-as-code/v1\n"
 
@@ -96,7 +96,7 @@ def bench_signatures(commits: int) -> None:
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
         public = key.with_suffix(".pub").read_text().strip()
         (Path(tmp) / "allowed").write_text(f"ann@x.example {public}\n")
-        repo.run("config", "gpg.ssh.allowedSignersFile", str(Path(tmp) / "allowed"))
+        repo.set_config("gpg.ssh.allowedSignersFile", str(Path(tmp) / "allowed"))
         when = datetime(2026, 1, 1, tzinfo=UTC)
         shas = []
         for i in range(commits):

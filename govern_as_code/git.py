@@ -76,7 +76,7 @@ class Repository:
 
     # --- plumbing ---------------------------------------------------------------------------
 
-    def run(self, *args: str, input: bytes | None = None, check: bool = True) -> bytes:
+    def _run(self, *args: str, input: bytes | None = None, check: bool = True) -> bytes:
         """Run git in this repository; a failure becomes a GitError naming the command."""
         result = subprocess.run(
             ["git", "-C", str(self.root), *args],
@@ -96,7 +96,7 @@ class Repository:
     def _cat_batch(self, names: Sequence[str]) -> dict[str, bytes]:
         if not names:
             return {}
-        out = self.run("cat-file", "--batch", input="".join(f"{n}\n" for n in names).encode())
+        out = self._run("cat-file", "--batch", input="".join(f"{n}\n" for n in names).encode())
         found: dict[str, bytes] = {}
         offset = 0
         for name in names:
@@ -114,7 +114,7 @@ class Repository:
 
     def resolve(self, rev: str) -> str:
         """The commit id of `rev`; a missing ref is a GitError with the fetch to run."""
-        out = self.run(
+        out = self._run(
             "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}", check=False
         )
         if not out.strip():
@@ -126,10 +126,10 @@ class Repository:
         return out.decode().strip()
 
     def has_commits(self) -> bool:
-        return bool(self.run("rev-parse", "--verify", "--quiet", "HEAD", check=False).strip())
+        return bool(self._run("rev-parse", "--verify", "--quiet", "HEAD", check=False).strip())
 
     def is_shallow(self) -> bool:
-        return self.run("rev-parse", "--is-shallow-repository").strip() == b"true"
+        return self._run("rev-parse", "--is-shallow-repository").strip() == b"true"
 
     def require_full_history(self) -> None:
         if self.is_shallow():
@@ -140,30 +140,31 @@ class Repository:
             )
 
     def merge_base(self, a: str, b: str) -> str | None:
-        out = self.run("merge-base", a, b, check=False).strip()
+        out = self._run("merge-base", a, b, check=False).strip()
         return out.decode() or None
 
     def ref_exists(self, ref: str) -> bool:
         return bool(
-            self.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False).strip()
+            self._run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False).strip()
         )
 
     def rev_before(self, moment: datetime, rev: str = "HEAD") -> str | None:
         """The last commit of `rev`'s first-parent history committed at or before `moment`."""
-        out = self.run("rev-list", "-1", "--first-parent", f"--before={moment.isoformat()}", rev)
+        out = self._run("rev-list", "-1", "--first-parent", f"--before={moment.isoformat()}", rev)
         return out.decode().strip() or None
 
     # --- trees and files --------------------------------------------------------------------
 
     def worktree_files(self) -> list[str]:
         """Tracked files and untracked files that git does not ignore, repo-relative."""
-        out = self.run(
+        out = self._run(
             "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate"
         )
         return sorted({p for p in out.decode("utf-8", "surrogateescape").split("\0") if p})
 
-    def tree(self, rev: str) -> list[TreeEntry]:
-        out = self.run("ls-tree", "-r", "-l", "-z", "--full-tree", rev)
+    def tree(self, rev: str, paths: Sequence[str] = ()) -> list[TreeEntry]:
+        """Every entry of `rev`'s tree (or only `paths`), submodules and symlinks included."""
+        out = self._run("ls-tree", "-r", "-l", "-z", "--full-tree", rev, "--", *paths)
         entries = []
         for record in out.decode("utf-8", "surrogateescape").split("\0"):
             if not record:
@@ -181,7 +182,7 @@ class Repository:
 
     def dirty_paths(self, pathspecs: Sequence[str] = ()) -> set[str]:
         """Paths whose working-tree content differs from HEAD, untracked ones included."""
-        out = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *pathspecs)
+        out = self._run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *pathspecs)
         paths = set()
         records = out.decode("utf-8", "surrogateescape").split("\0")
         skip_next = False
@@ -211,7 +212,7 @@ class Repository:
         # newlines included) can pose as a commit. A merge's combined name list follows its
         # header with an empty field; a single-parent commit's with a newline.
         marker = f"gac-{secrets.token_hex(16)}:"
-        out = self.run(
+        out = self._run(
             "log",
             f"--format={marker}%H",
             "--name-only",
@@ -242,8 +243,11 @@ class Repository:
 
     # --- writing ----------------------------------------------------------------------------
 
+    def set_config(self, key: str, value: str) -> None:
+        self._run("config", key, value)
+
     def config(self, key: str) -> str | None:
-        out = self.run("config", "--get", key, check=False).decode().strip()
+        out = self._run("config", "--get", key, check=False).decode().strip()
         return out or None
 
     @classmethod
@@ -263,7 +267,7 @@ class Repository:
             ("core.autocrlf", "false"),
             ("user.useConfigOnly", "true"),
         ):
-            repo.run("config", key, value)
+            repo._run("config", key, value)
         return repo
 
     def commit_as(
@@ -277,7 +281,7 @@ class Repository:
         ssh_key: Path | None = None,
     ) -> str:
         """Commit `paths` as this author at this time, SSH-signed with `ssh_key` if given."""
-        self.run("add", "--", *paths)
+        self._run("add", "--", *paths)
         stamp = when.isoformat()
         env = {
             **_ENV,
@@ -304,9 +308,9 @@ class Repository:
 
     def commit_paths(self, paths: Sequence[str], message: str, *, sign: bool) -> str:
         """Stage `paths` and commit only them, signed with the user's own git configuration."""
-        self.run("add", "--", *paths)
+        self._run("add", "--", *paths)
         args = ["commit", "--only", "-m", message]
         if sign:
             args.append("-S")
-        self.run(*args, "--", *paths)
+        self._run(*args, "--", *paths)
         return self.resolve("HEAD")

@@ -23,6 +23,7 @@ python3 -m venv "$venv"
 "$venv/bin/ruff" check govern_as_code tests benchmarks
 "$venv/bin/ruff" format --check govern_as_code tests benchmarks
 "$venv/bin/mypy"
+"$venv/bin/lint-imports" --no-cache
 
 set +e
 "$venv/bin/python" -m pytest "$@"

@@ -36,12 +36,12 @@ from signing_helpers import (
     rev_parse,
 )
 
-from govern_as_code.assess import Assessment, LintRequest, assess
-from govern_as_code.digest import version_digest
+from govern_as_code.commands.assess import Assessment, LintRequest, assess
+from govern_as_code.commands.signoff import approval_path
+from govern_as_code.documents.digest import version_digest
 from govern_as_code.documents.kinds import ModelVersionDocument
 from govern_as_code.portfolio import load_portfolio, open_source
 from govern_as_code.problems import GateResult, Level, Problem
-from govern_as_code.signoff import approval_path
 
 BASE_TIME = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
 VERSION_TIME = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

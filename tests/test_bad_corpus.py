@@ -19,9 +19,9 @@ from click.testing import CliRunner
 from repo_helpers import H, commit_all, git
 
 from govern_as_code.cli.main import cli
+from govern_as_code.commands.validate import validate
 from govern_as_code.portfolio import load_portfolio, open_source
-from govern_as_code.sources import WorktreeSource
-from govern_as_code.validate import validate
+from govern_as_code.portfolio.sources import WorktreeSource
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 ZERO_DIGEST = "sha256:" + "0" * 64

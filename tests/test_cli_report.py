@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from govern_as_code.cli.main import cli
-from govern_as_code.demo import run_demo
+from govern_as_code.commands.demo import run_demo
 
 
 @pytest.fixture(scope="module")

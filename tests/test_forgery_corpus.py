@@ -42,9 +42,9 @@ from gate_helpers import (
 from signing_helpers import Identity, git, gpg_home, rev_parse, ssh_sign
 
 from govern_as_code.cli.main import cli
+from govern_as_code.commands.signoff import approval_path, current_digest
 from govern_as_code.errors import GitError
 from govern_as_code.evidence import signed_commits
-from govern_as_code.signoff import approval_path, current_digest
 
 GATE = "production-requires-approvals"
 TRUST = "trust-changes-need-admin"

@@ -19,7 +19,7 @@ from govern_as_code.portfolio import (
     load_portfolio,
     open_source,
 )
-from govern_as_code.sources import RevisionSource, WorktreeSource
+from govern_as_code.portfolio.sources import RevisionSource, WorktreeSource
 
 
 def governance(extra: str = "") -> str:

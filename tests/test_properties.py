@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govern_as_code.portfolio import Portfolio, load_portfolio
+from govern_as_code.portfolio.sources import Candidate
+from govern_as_code.portfolio.trust import TrustRoot
 from govern_as_code.rules import references_resolve
 from govern_as_code.rules.base import NoOptions, RuleContext
-from govern_as_code.sources import Candidate
-from govern_as_code.trust import TrustRoot
 
 H = "apiVersion: govern-as-code/v1\n"
 DIGEST = "sha256:" + "ab" * 32

@@ -14,7 +14,7 @@ from govern_as_code.documents.kinds import ProjectDocument
 from govern_as_code.portfolio import Portfolio
 from govern_as_code.report.paths import AttachmentView, ExternalLink, file_stem, safe_url
 from govern_as_code.report.site import build_site
-from govern_as_code.status import PortfolioStatus
+from govern_as_code.results import PortfolioStatus
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "report"
 

@@ -30,12 +30,12 @@ import pytest
 import yaml
 
 from govern_as_code.portfolio import load_portfolio, open_source
+from govern_as_code.portfolio.trust import TrustRoot
 from govern_as_code.problems import Problem
 from govern_as_code.rules.base import RuleContext
 from govern_as_code.rules.engine import run_rules
 from govern_as_code.rules.policy import resolve_policy
 from govern_as_code.rules.registry import RULES
-from govern_as_code.trust import TrustRoot
 
 CASES = Path(__file__).parent / "rule_cases"
 EXPECT_KEYS = {"rule", "path", "line", "message_contains", "hint_contains", "level"}

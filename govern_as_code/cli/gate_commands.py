@@ -51,7 +51,7 @@ def lint(repo: Path, base: str | None, fmt: str, output: Path | None, today: obj
     Example:
       gac lint --base origin/main --format sarif --output gac.sarif
     """
-    from govern_as_code.assess import LintRequest, assess
+    from govern_as_code.commands.assess import LintRequest, assess
 
     result = assess(LintRequest(check_repo(repo), base=base, today=_day(today)))
     sys.exit(emit_report(result.report, fmt, output))
@@ -79,7 +79,7 @@ def check_deploy(
     Example:
       gac check-deploy deployments/production/churn.yaml
     """
-    from govern_as_code.assess import LintRequest, assess
+    from govern_as_code.commands.assess import LintRequest, assess
     from govern_as_code.errors import UsageError
 
     root = check_repo(repo).resolve()
@@ -120,7 +120,7 @@ def digest(subject: str, repo: Path) -> None:
       gac digest churn-xgb@3
       gac digest Person/carol
     """
-    from govern_as_code.signoff import current_digest
+    from govern_as_code.commands.signoff import current_digest
 
     click.echo(current_digest(check_repo(repo), subject))
 
@@ -147,8 +147,8 @@ def approve(
     Example:
       gac approve churn-xgb@3 --role risk-review -m "Back-test reviewed"
     """
-    from govern_as_code.signoff import ApprovalRequest
-    from govern_as_code.signoff import approve as run_approve
+    from govern_as_code.commands.signoff import ApprovalRequest
+    from govern_as_code.commands.signoff import approve as run_approve
 
     path, commit = run_approve(
         ApprovalRequest(check_repo(repo), subject, role, decision, comment, base)
@@ -169,7 +169,7 @@ def request_review(subject: str, write: bool, repo: Path, base: str | None) -> N
     Example:
       gac request-review churn-xgb@3 --write
     """
-    from govern_as_code.signoff import plan_review
+    from govern_as_code.commands.signoff import plan_review
 
     root = check_repo(repo)
     plan = plan_review(root, subject, base)

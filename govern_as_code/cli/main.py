@@ -45,7 +45,7 @@ def validate(repo: Path, fmt: str, output: Path | None, revision: str | None) ->
     Example:
       gac validate --repo my-portfolio --format json
     """
-    from govern_as_code.validate import validate as run_validate
+    from govern_as_code.commands.validate import validate as run_validate
 
     report = run_validate(check_repo(repo), revision)
     sys.exit(emit_report(report, fmt, output))

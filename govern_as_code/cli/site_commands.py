@@ -13,7 +13,7 @@ from govern_as_code.errors import UsageError
 
 
 def _write_report(assessment: object, out: Path) -> Path:
-    from govern_as_code.assess import Assessment
+    from govern_as_code.commands.assess import Assessment
     from govern_as_code.report.site import build_site
 
     assert isinstance(assessment, Assessment)
@@ -35,7 +35,7 @@ def demo(out: Path | None) -> None:
     Example:
       gac demo --out /tmp/gac-demo
     """
-    from govern_as_code.demo import run_demo
+    from govern_as_code.commands.demo import run_demo
     from govern_as_code.reporters import get_reporter
 
     result = run_demo(out, write_report=_write_report)
@@ -97,7 +97,7 @@ def report(
 
         index = build_site_from_exports(list(exports), out)
     else:
-        from govern_as_code.assess import LintRequest, assess
+        from govern_as_code.commands.assess import LintRequest, assess
 
         assessment = assess(LintRequest(check_repo(repo), base=base, at=at))
         index = _write_report(assessment, out)
@@ -118,7 +118,7 @@ def export(fmt: str, output: Path | None, at: str | None, base: str | None, repo
     Example:
       gac export --output portfolio.json
     """
-    from govern_as_code.assess import LintRequest, assess
+    from govern_as_code.commands.assess import LintRequest, assess
     from govern_as_code.report.export import export_portfolio
 
     if fmt != "json":

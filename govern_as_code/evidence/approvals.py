@@ -16,7 +16,7 @@ from govern_as_code.evidence.signed_commits import (
 )
 from govern_as_code.git import Repository
 from govern_as_code.portfolio import Document
-from govern_as_code.trust import TrustRoot
+from govern_as_code.portfolio.trust import TrustRoot
 
 METHOD = "signed commit"
 

@@ -36,7 +36,7 @@ from govern_as_code.report.data import (
     VersionRec,
     WorkflowRec,
 )
-from govern_as_code.status import PortfolioStatus
+from govern_as_code.results import PortfolioStatus
 
 # Dataiku's "metric to focus": a model may name the metric its versions are compared on.
 FOCUS_ANNOTATION = "govern-as-code/metric-to-focus"

@@ -22,7 +22,7 @@ from govern_as_code.report.aggregate import merge
 from govern_as_code.report.collect import collect
 from govern_as_code.report.data import ReportData
 from govern_as_code.report.site import write_site
-from govern_as_code.status import PortfolioStatus
+from govern_as_code.results import PortfolioStatus
 
 FORMAT: Final = "govern-as-code/export/v1"
 _ADAPTER: Final = TypeAdapter(ReportData)

@@ -21,7 +21,7 @@ from govern_as_code.report.lookup import when
 from govern_as_code.report.paths import INDEX, root_of
 from govern_as_code.report.views import NAV, build_pages
 from govern_as_code.resources import data_dir
-from govern_as_code.status import PortfolioStatus
+from govern_as_code.results import PortfolioStatus
 
 ASSETS = ("report.css", "report.js")
 

@@ -8,15 +8,12 @@ model), a docstring with a passing and a failing example, and
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from govern_as_code.portfolio import Portfolio
+from govern_as_code.gate.context import GateContext
 from govern_as_code.problems import Problem
-from govern_as_code.trust import TrustRoot
 
 
 class NoOptions(BaseModel):
@@ -33,14 +30,5 @@ class RuleModule(Protocol):
     def check(self, context: RuleContext, options: Any) -> Iterator[Problem]: ...
 
 
-@dataclass
-class RuleContext:
-    """The portfolio under review, the trusted base, the evidence, and today's date."""
-
-    portfolio: Portfolio
-    trust: TrustRoot
-    today: date
-    evidence: Any = None  # approval path -> evidence.approvals.ApprovalEvidence
-    extra: dict[str, Any] = field(default_factory=dict)
-    # Gate verdicts by (subject, options): the rule and the gate results share one evaluation.
-    verdicts: dict[tuple[str, str], Any] = field(default_factory=dict)
+# The rules judge what the gate judges: one typed context for both.
+RuleContext = GateContext

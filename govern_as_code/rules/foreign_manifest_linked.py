@@ -31,7 +31,8 @@ import pathspec
 
 from govern_as_code.documents.kinds import DeploymentGlob, PortfolioSpec
 from govern_as_code.documents.types import SUBJECT_PATTERN
-from govern_as_code.portfolio import MODEL_VERSION_ANNOTATION, Deployment
+from govern_as_code.portfolio import Deployment
+from govern_as_code.portfolio.loader import MODEL_VERSION_ANNOTATION
 from govern_as_code.problems import Problem
 from govern_as_code.rules.base import NoOptions, RuleContext
 

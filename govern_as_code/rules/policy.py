@@ -9,9 +9,9 @@ from typing import Any
 from govern_as_code.documents.kinds import PolicyDocument, RuleSetting, RuleWhen
 from govern_as_code.documents.yaml_loader import LoadError, load_text
 from govern_as_code.errors import GovernError
+from govern_as_code.portfolio.trust import TrustRoot
 from govern_as_code.problems import Level
 from govern_as_code.resources import data_dir
-from govern_as_code.trust import TrustRoot
 
 DEFAULT_PACK = "default"
 

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from govern_as_code.gate import GateOptions, evaluate
+from govern_as_code.gate.options import GateOptions
+from govern_as_code.gate.verdict import evaluate
 from govern_as_code.problems import Problem
 from govern_as_code.rules.base import RuleContext
 

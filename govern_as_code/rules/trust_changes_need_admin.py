@@ -20,9 +20,9 @@ from collections.abc import Iterator
 from pydantic import BaseModel, ConfigDict, Field
 
 from govern_as_code.documents.kinds import ApprovalDocument
+from govern_as_code.portfolio.trust_changes import TrustChange, trust_changes
 from govern_as_code.problems import Problem
 from govern_as_code.rules.base import RuleContext
-from govern_as_code.trust_changes import TrustChange, trust_changes
 
 ID = "trust-changes-need-admin"
 SUMMARY = "Changes to people, policies, workflows or governance.yaml need admin approval."
@@ -36,7 +36,7 @@ class Options(BaseModel):
 
 
 def check(context: RuleContext, options: Options) -> Iterator[Problem]:
-    for change in trust_changes(context):
+    for change in trust_changes(context.trust.portfolio, context.portfolio, context.ignore):
         approvers = _approvers(context, change, options.role)
         if len(approvers) >= options.minApprovals:
             continue
@@ -60,14 +60,13 @@ def check(context: RuleContext, options: Options) -> Iterator[Problem]:
 
 
 def _approvers(context: RuleContext, change: TrustChange, role: str) -> set[str]:
-    evidence = context.evidence or {}
     found = set()
     for document in context.portfolio.approvals_of(change.ref):
         approval = document.model
         if not isinstance(approval, ApprovalDocument):
             continue
         spec = approval.spec
-        proof = evidence.get(document.path)
+        proof = context.evidence.of(document.path)
         if (
             spec.decision == "approved"
             and spec.role == role

@@ -7,7 +7,7 @@ from pathlib import Path
 from browser.report_fixtures import DIGEST, WHEN, _doc, write
 from govern_as_code.portfolio import Portfolio, load_portfolio, open_source
 from govern_as_code.problems import GateResult, Level, LintReport, Problem
-from govern_as_code.status import ApprovalCheck, PortfolioStatus, StageEvent
+from govern_as_code.results import ApprovalCheck, PortfolioStatus, StageEvent
 
 # Every way we know of to run a script from text that ends up in HTML, SVG or a URL.
 SCRIPT = "<script>window.__pwned=1</script>"

@@ -13,7 +13,7 @@ import yaml
 
 from govern_as_code.portfolio import Portfolio, load_portfolio, open_source
 from govern_as_code.problems import GateResult, Level, LintReport, Problem
-from govern_as_code.status import ApprovalCheck, PortfolioStatus, StageEvent
+from govern_as_code.results import ApprovalCheck, PortfolioStatus, StageEvent
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "example-portfolio"

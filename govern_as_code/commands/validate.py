@@ -6,11 +6,11 @@ from datetime import date
 from pathlib import Path
 
 from govern_as_code.portfolio import load_portfolio, open_source
+from govern_as_code.portfolio.trust import TrustRoot
 from govern_as_code.problems import Level, LintReport
 from govern_as_code.rules import references_resolve
 from govern_as_code.rules.base import NoOptions, RuleContext
 from govern_as_code.rules.registry import rule_infos
-from govern_as_code.trust import TrustRoot
 
 
 def validate(root: Path, revision: str | None = None) -> LintReport:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from govern_as_code.documents.kinds import PersonDocument, PolicyDocument, PortfolioSpec
-from govern_as_code.portfolio import Document, Portfolio
+from govern_as_code.portfolio.model import Document, Portfolio
 
 
 @dataclass

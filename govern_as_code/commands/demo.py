@@ -20,8 +20,9 @@ from pathlib import Path
 
 import yaml
 
-from govern_as_code.assess import Assessment, LintRequest, assess
-from govern_as_code.digest import version_digest
+from govern_as_code.commands.assess import Assessment, LintRequest, assess
+from govern_as_code.commands.signoff import approval_path
+from govern_as_code.documents.digest import version_digest
 from govern_as_code.documents.kinds import (
     ModelDocument,
     ModelVersionDocument,
@@ -29,12 +30,11 @@ from govern_as_code.documents.kinds import (
     ProjectDocument,
 )
 from govern_as_code.errors import GovernError
-from govern_as_code.gate import GateOptions
+from govern_as_code.gate.options import GateOptions
 from govern_as_code.git import Repository
 from govern_as_code.portfolio import Portfolio, load_portfolio, open_source
 from govern_as_code.resources import data_dir
 from govern_as_code.rules.policy import shipped_pack
-from govern_as_code.signoff import approval_path
 
 BLOCKED_ON_PURPOSE = ("txn-anomaly-ae@2", "business-review")
 GOVERNANCE_PATHS = ("governance.yaml", "people", "workflows", "initiatives", "policies")
@@ -121,8 +121,8 @@ def run_demo(
             key_files[person_id].with_suffix(".pub").read_text("utf-8"),
         )
     repo = Repository.init(root)
-    repo.run("config", "user.name", "govern-as-code demo")
-    repo.run("config", "user.email", "demo@govern-as-code.invalid")
+    repo.set_config("user.name", "govern-as-code demo")
+    repo.set_config("user.email", "demo@govern-as-code.invalid")
     history = _History(repo, people, key_files)
     admin = next(p for p, d in sorted(people.items()) if "governance-admin" in d.spec.roles)
     present = [p for p in GOVERNANCE_PATHS if (root / p).exists()]
@@ -285,8 +285,7 @@ def _write_approval(
 
 
 def _commit_rest(history: _History, root: Path, admin: str, now: datetime) -> None:
-    pending = history.repo.run("status", "--porcelain", "-z", "--untracked-files=all")
-    paths = [r[3:] for r in pending.decode().split("\0") if r]
+    paths = sorted(history.repo.dirty_paths())
     if paths:
         history.commit(
             paths,

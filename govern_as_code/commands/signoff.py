@@ -9,17 +9,18 @@ from pathlib import Path
 
 import yaml
 
-from govern_as_code.assess import LintRequest, assess, find_base
-from govern_as_code.digest import version_digest
+from govern_as_code.commands.assess import LintRequest, assess, find_base
+from govern_as_code.documents.digest import version_digest
 from govern_as_code.documents.kinds import API_VERSION, ModelVersionDocument
 from govern_as_code.errors import GovernError, UsageError
-from govern_as_code.gate import GateOptions, evaluate
+from govern_as_code.gate.options import GateOptions
+from govern_as_code.gate.verdict import evaluate
 from govern_as_code.git import Repository
 from govern_as_code.portfolio import IGNORE_FILE, Portfolio, load_portfolio, open_source
+from govern_as_code.portfolio.sources import RevisionSource
+from govern_as_code.portfolio.trust import TrustRoot
+from govern_as_code.portfolio.trust_changes import digest_of_ref
 from govern_as_code.rules.policy import resolve_policy
-from govern_as_code.sources import RevisionSource
-from govern_as_code.trust import TrustRoot
-from govern_as_code.trust_changes import digest_of_ref
 
 DECISIONS = ("approved", "changes-requested", "rejected")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from govern_as_code.digest import document_digest
-from govern_as_code.portfolio import Document, Portfolio
-from govern_as_code.rules.base import RuleContext
+from govern_as_code.documents.digest import document_digest
+from govern_as_code.portfolio.ignore import IgnoreFiles
+from govern_as_code.portfolio.model import Document, Portfolio
 
 TRUST_KINDS = ("Person", "Policy", "Workflow", "Portfolio")
 REMOVED = "sha256:" + "0" * 64
@@ -30,13 +30,13 @@ def trust_digest(document: Document, ignore_file: bytes | None) -> str:
     )
 
 
-def trust_changes(context: RuleContext) -> Iterator[TrustChange]:
-    base = context.trust.portfolio
-    head = context.portfolio
-    if base is None or base is head or context.trust.revision is None:
+def trust_changes(
+    base: Portfolio | None, head: Portfolio, ignore: IgnoreFiles
+) -> Iterator[TrustChange]:
+    """Every trust-root document the change adds, changes or removes, against the base."""
+    if base is None or base is head or base.revision is None:
         return
-    head_ignore: bytes = context.extra.get("head_ignore", b"")
-    base_ignore: bytes = context.extra.get("base_ignore", b"")
+    head_ignore, base_ignore = ignore.head, ignore.base
     for kind in TRUST_KINDS:
         before = {d.id: d for d in base.of_kind(kind)}
         after = {d.id: d for d in head.of_kind(kind)}

@@ -1,0 +1,178 @@
+"""Assessing a portfolio: the trusted base, the evidence, every rule and the deploy gates.
+
+This is the core behind `gac lint`, `gac check-deploy` and `gac report`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from govern_as_code.documents.kinds import ApprovalDocument, ProjectDocument
+from govern_as_code.errors import GitError
+from govern_as_code.evidence.history import history_facts
+from govern_as_code.evidence.provider import EvidenceRequest, collect_all
+from govern_as_code.evidence.signed_commit_provider import SignedCommitProvider
+from govern_as_code.evidence.signed_commits import SignatureVerifier
+from govern_as_code.gate.judge import judge_approvals
+from govern_as_code.gate.model import GateVerdict
+from govern_as_code.gate.options import GateOptions
+from govern_as_code.gate.verdict import evaluate
+from govern_as_code.git import Repository
+from govern_as_code.portfolio import LoadOptions, Portfolio, load_portfolio
+from govern_as_code.portfolio.base import find_base, resolve_at
+from govern_as_code.portfolio.ignore import (
+    IgnoreFiles,
+    ignore_lines,
+    read_revision_ignore,
+    read_worktree_ignore,
+)
+from govern_as_code.portfolio.sources import RevisionSource, WorktreeSource
+from govern_as_code.portfolio.trust import TrustRoot
+from govern_as_code.problems import GateResult, LintReport
+from govern_as_code.results import ApprovalCheck, PortfolioStatus, StageEvent
+from govern_as_code.rules.base import RuleContext
+from govern_as_code.rules.engine import run_rules
+from govern_as_code.rules.policy import resolve_policy
+from govern_as_code.rules.registry import rule_infos
+
+GATE_RULE = "production-requires-approvals"
+
+
+@dataclass(frozen=True)
+class LintRequest:
+    root: Path
+    base: str | None = None
+    at: str | None = None  # a revision or ISO date: assess the portfolio as it stood then
+    today: date | None = None
+    only_paths: Sequence[str] | None = None  # check-deploy: gate only these manifests
+
+
+@dataclass
+class Assessment:
+    portfolio: Portfolio
+    trust: TrustRoot
+    context: RuleContext
+    report: LintReport
+    status: PortfolioStatus
+    verdicts: dict[str, GateVerdict] = field(default_factory=dict)
+
+
+def assess(request: LintRequest) -> Assessment:
+    """Everything `gac lint` reports, and the status the report shows."""
+    root = request.root
+    today = request.today or datetime.now(UTC).date()
+    repo = Repository.discover(root)
+    if repo is not None and not repo.has_commits():
+        repo = None
+    if repo is None:
+        if request.at:
+            raise GitError(
+                f"{root} has no git history, so --at cannot be used",
+                "run it inside the portfolio's git repository",
+            )
+        return _assess_without_history(root, today, request)
+    repo.require_full_history()
+    head = resolve_at(repo, request.at) if request.at else repo.resolve("HEAD")
+    base = head if request.at else find_base(repo, head, request.base)
+    base_source = RevisionSource(repo, base)
+    base_portfolio = load_portfolio(base_source)
+    base_ignore = read_revision_ignore(repo, base)
+    trust = TrustRoot.from_portfolio(base_portfolio, ignore_lines(base_ignore))
+    if request.at:
+        portfolio = base_portfolio
+        ignore = IgnoreFiles(base_ignore, base_ignore)
+        dirty: frozenset[str] = frozenset()
+    else:
+        options = LoadOptions(base_portfolio.settings, trust.ignore_lines)
+        portfolio = load_portfolio(WorktreeSource(repo.root, repo), options)
+        ignore = IgnoreFiles(read_worktree_ignore(repo.root), base_ignore)
+        approval_paths = frozenset(d.path for d in portfolio.of_kind("Approval"))
+        dirty = frozenset(repo.dirty_paths()) & approval_paths if approval_paths else frozenset()
+    verifier = SignatureVerifier(repo, trust.people.values())
+    try:
+        subjects = tuple(sorted({d.subject for d in portfolio.deployments() if d.subject}))
+        evidence_request = EvidenceRequest(repo, head, portfolio, trust, subjects, dirty)
+        evidence = collect_all([SignedCommitProvider(verifier)], evidence_request)
+        history = history_facts(repo, head, portfolio, trust, verifier)
+    finally:
+        verifier.close()
+    context = RuleContext(portfolio, trust, today, evidence, history, ignore)
+    return _finish(context, request, revision=head)
+
+
+def _assess_without_history(root: Path, today: date, request: LintRequest) -> Assessment:
+    portfolio = load_portfolio(WorktreeSource(root, None))
+    trust = TrustRoot.from_portfolio(portfolio)
+    context = RuleContext(portfolio, trust, today)
+    return _finish(context, request, revision=None)
+
+
+def _finish(context: RuleContext, request: LintRequest, revision: str | None) -> Assessment:
+    policy = resolve_policy(context.trust)
+    gate_setting = policy.get(GATE_RULE)
+    gate_options = (
+        GateOptions.model_validate(dict(gate_setting.options)) if gate_setting else GateOptions()
+    )
+    problems = run_rules(context, policy)
+    verdicts: dict[str, GateVerdict] = {}
+    gates = []
+    wanted = {str(Path(p)) for p in request.only_paths} if request.only_paths is not None else None
+    for deployment in context.portfolio.deployments():
+        if wanted is not None and deployment.path not in wanted:
+            continue
+        if not context.trust.settings.gates(deployment.environment, deployment.path):
+            continue
+        subject = deployment.subject or ""
+        if subject and subject not in verdicts:
+            verdicts[subject] = evaluate(context, subject, gate_options)
+        verdict = verdicts.get(subject)
+        reasons = tuple(verdict.reasons) if verdict else ("names no model version",)
+        gates.append(
+            GateResult(
+                deployment.path, deployment.environment, subject or "(none)", not reasons, reasons
+            )
+        )
+    if wanted is not None:
+        # A file that did not load may have been an approval or a rejection of the gated
+        # version: its problem blocks the deploy too (fail closed).
+        unloaded = set(context.portfolio.problems)
+        problems = [p for p in problems if p.path in wanted or p in unloaded]
+    report = LintReport(
+        tuple(problems), len(context.portfolio.documents), rule_infos(), tuple(gates)
+    )
+    status = PortfolioStatus(
+        report, _approval_checks(context, gate_options), _stage_events(context), revision, None
+    )
+    return Assessment(context.portfolio, context.trust, context, report, status, verdicts)
+
+
+def _approval_checks(context: RuleContext, options: GateOptions) -> tuple[ApprovalCheck, ...]:
+    subjects = sorted(
+        {
+            d.model.spec.subject
+            for d in context.portfolio.of_kind("Approval")
+            if isinstance(d.model, ApprovalDocument)
+        }
+    )
+    checks: list[ApprovalCheck] = []
+    for subject in subjects:
+        checks.extend(j.as_check() for j in judge_approvals(context, subject, options.maxAgeDays))
+    return tuple(checks)
+
+
+def _stage_events(context: RuleContext) -> tuple[StageEvent, ...]:
+    events = []
+    for _, project in context.portfolio.models("Project", ProjectDocument):
+        for stage in project.spec.stages:
+            if stage.status == "complete":
+                events.append(
+                    StageEvent(project.metadata.id, stage.id, stage.completedBy, stage.completedOn)
+                )
+    return tuple(
+        sorted(
+            events, key=lambda e: (e.completed_on or datetime.min.replace(tzinfo=UTC), e.project)
+        )
+    )

@@ -1,0 +1,63 @@
+"""The gate's records: an approval with its verdict, and the verdict on a version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from govern_as_code.documents.kinds import ApprovalDocument
+from govern_as_code.evidence.approvals import ApprovalEvidence
+from govern_as_code.portfolio.model import Document
+from govern_as_code.results import ApprovalCheck
+
+
+@dataclass(frozen=True)
+class JudgedApproval:
+    """An approval of a subject with the verdict on whether it can count."""
+
+    document: Document
+    approval: ApprovalDocument
+    evidence: ApprovalEvidence | None
+    state: str  # current | stale | expired | unverified
+    detail: str
+    time: datetime
+
+    @property
+    def reviewer(self) -> str:
+        return self.approval.spec.reviewer
+
+    @property
+    def role(self) -> str:
+        return self.approval.spec.role
+
+    def as_check(self) -> ApprovalCheck:
+        spec = self.approval.spec
+        evidence = self.evidence
+        return ApprovalCheck(
+            self.document.path,
+            spec.subject,
+            spec.role,
+            spec.reviewer,
+            spec.decision,
+            spec.date,
+            self.state,  # type: ignore[arg-type]
+            evidence.method if evidence and evidence.verified else "none",
+            self.detail,
+            evidence.fingerprint if evidence else None,
+            evidence.commit if evidence else None,
+            evidence.signed_at if evidence else None,
+        )
+
+
+@dataclass
+class GateVerdict:
+    subject: str
+    reasons: list[str] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
+    assignment: dict[str, str] = field(default_factory=dict)
+    missing_roles: list[str] = field(default_factory=list)
+    eligible: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return not self.reasons
