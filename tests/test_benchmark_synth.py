@@ -85,3 +85,23 @@ def test_in_process_signatures_verify_with_git(tmp_path: Path) -> None:
         )
         assert check.returncode == 0, check.stderr
         assert "Good" in check.stderr
+
+
+def test_run_measures_every_row_on_the_small_preset(tmp_path: Path) -> None:
+    synth = _synth()
+    result = synth.synthesize(tmp_path / "portfolio", synth.PRESETS["small"], seed=11)
+    spec = importlib.util.spec_from_file_location("bench_run", BENCHMARKS / "run.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run"] = bench
+    spec.loader.exec_module(bench)
+    rows = bench.run(result.root, commits=10)
+    names = [row.name for row in rows]
+    assert names[:5] == ["floor", "lint, cold", "lint, warm", "lint, incremental", "report"]
+    assert names[-2:] == ["signatures, in-process", "signatures, git verify-commit"]
+    lints = [row for row in rows if row.name.startswith("lint")]
+    assert {row.exit_code for row in lints} == {1}  # the planted failures block every run
+    assert all(row.seconds > 0 and row.peak_rss_mib > 0 for row in rows[:5])
+    text = bench.table(rows)
+    assert text.splitlines()[2].startswith("| floor |")
+    assert "× faster per commit" in text
