@@ -125,8 +125,8 @@ def _artifact_problem(
         return None
     return deployment.problem(
         ARTIFACT_RULE,
-        f"the artifact {artifact.name} is {actual}, but {subject} was registered and approved"
-        f" with artifact.digest {approved} ({document.path})",
+        f"the artifact {artifact.name} is {actual}, but {subject} records artifact.digest"
+        f" {approved} ({document.path}): these are not the bytes that were registered",
         "ship the approved artifact, or register these bytes as a new version"
         " (gac digest --file FILE gives its digest) and have it approved",
     ).with_level(Level.ERROR)
