@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 from typing import Any
@@ -140,9 +141,7 @@ def test_every_modeline_and_editor_mapping_points_at_a_schema_the_file_passes(
         schema = json.loads(schema_file.read_text(encoding="utf-8"))
         Draft202012Validator(schema).validate(load(path))
     for kind in KINDS:
-        assert (root / "schemas" / schema_file_name(kind)).read_text("utf-8") == render_schema(
-            kind
-        )
+        assert (root / "schemas" / schema_file_name(kind)).read_text("utf-8") == render_schema(kind)
     settings = json.loads((root / ".vscode/settings.json").read_text(encoding="utf-8"))
     mapping = settings["yaml.schemas"]
     assert len(mapping) == len(KINDS)
@@ -320,14 +319,34 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_init_works_from_an_installed_wheel(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
+    venv.create(env_dir)  # no pip of its own: this run's pip installs into it, which is quicker
+    python = env_dir / "bin" / "python"
+    env = identity_env(tmp_path / "home", ADA)
+    env.pop("PYTHONPATH", None)
+    # The dependencies come from this test run's environment (a path entry, which runs none of
+    # its .pth files, so its editable checkout stays out); govern-as-code is the wheel alone.
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    Path(site, "test-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", "utf-8")
     subprocess.run(
-        [str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps"]
+        + [str(wheel)],
         check=True,
         capture_output=True,
     )
-    env = identity_env(tmp_path / "home", ADA)
-    env.pop("PYTHONPATH", None)
+    where = subprocess.run(
+        [str(python), "-c", "import govern_as_code; print(govern_as_code.__file__)"],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert where.startswith(site), where
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     gac_bin = str(env_dir / "bin" / "gac")
