@@ -333,8 +333,7 @@ def test_init_works_from_an_installed_wheel(wheel: Path, tmp_path: Path) -> None
     ).stdout.strip()
     Path(site, "test-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", "utf-8")
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps"]
-        + [str(wheel)],
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", wheel],
         check=True,
         capture_output=True,
     )
