@@ -79,3 +79,21 @@ def test_gac_validate_hook_passes_on_a_new_portfolio_and_fails_on_a_broken_docum
     assert failing.returncode == 1, failing.stdout + failing.stderr
     assert "Failed" in failing.stdout
     assert "workflows/standard.yaml" in failing.stdout
+
+
+def test_pre_commit_accepts_the_hooks_file_and_the_scaffolded_config(scaffold: Path) -> None:
+    for command, path in (
+        ("validate-manifest", ROOT / ".pre-commit-hooks.yaml"),
+        ("validate-config", scaffold / ".pre-commit-config.yaml"),
+    ):
+        result = subprocess.run(
+            [str(PRE_COMMIT), command, str(path)], capture_output=True, text=True, check=False
+        )
+        assert (result.returncode, result.stdout, result.stderr) == (0, "", ""), command
+    config = parse_bytes((scaffold / ".pre-commit-config.yaml").read_bytes()).single().value
+    (hook,) = config["repos"][0]["hooks"]
+    assert (hook["id"], hook["entry"], hook["pass_filenames"]) == (
+        "gac-validate",
+        "gac validate",
+        False,
+    )
