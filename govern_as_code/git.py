@@ -314,3 +314,53 @@ class Repository:
             args.append("-S")
         self._run(*args, "--", *paths)
         return self.resolve("HEAD")
+
+
+# --- scaffolding (`gac init`) ----------------------------------------------------------------
+# Module-level so that they stay apart from the methods other commands rely on.
+
+
+def repository_at(root: Path) -> Repository | None:
+    """The repository whose top level is exactly `root`, or None (not inside one, or nested)."""
+    found = Repository.discover(root)
+    if found is None or found.root.resolve() != root.resolve():
+        return None
+    return found
+
+
+def init_user_repository(root: Path, branch: str) -> Repository:
+    """`git init` for a user's own repository: their config applies, nothing is overridden."""
+    root.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        ["git", "init", "-q", "-b", branch, str(root)], env=_ENV, capture_output=True, check=False
+    )
+    if result.returncode != 0:
+        raise GitError(
+            f"git init failed in {root}: {result.stderr.decode('utf-8', 'replace').strip()}",
+            "check that git is installed and the folder is writable",
+        )
+    return Repository(root)
+
+
+def current_branch(repo: Repository) -> str | None:
+    """The branch HEAD names (also before the first commit), or None when detached."""
+    out = repo._run("symbolic-ref", "--short", "-q", "HEAD", check=False).decode().strip()
+    return out or None
+
+
+def remote_url(repo: Repository, name: str = "origin") -> str | None:
+    """The URL of remote `name`, or None when there is no such remote."""
+    return repo.config(f"remote.{name}.url")
+
+
+def read_config(folder: Path, key: str) -> str | None:
+    """`git config --get key` as seen from `folder` (global settings outside a repository)."""
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    result = subprocess.run(
+        ["git", "-C", str(folder), "config", "--get", key],
+        env=_ENV,
+        capture_output=True,
+        check=False,
+    )
+    return result.stdout.decode("utf-8", "replace").strip() or None

@@ -73,7 +73,7 @@ CLEAN = LintReport(problems=(), documents=1)
 
 
 def test_registry_names_match_their_keys() -> None:
-    assert list(REPORTER_BY_NAME) == ["text", "json", "sarif", "junit", "github"]
+    assert list(REPORTER_BY_NAME) == ["text", "json", "sarif", "junit", "github", "codeclimate"]
     for name, reporter in REPORTER_BY_NAME.items():
         assert reporter.name == name
         assert get_reporter(name) is reporter
@@ -83,7 +83,7 @@ def test_unknown_reporter_names_the_choices() -> None:
     with pytest.raises(UsageError) as caught:
         get_reporter("xml")
     assert caught.value.message == "unknown report format 'xml'"
-    assert caught.value.fix == "use one of: text, json, sarif, junit, github"
+    assert caught.value.fix == "use one of: text, json, sarif, junit, github, codeclimate"
 
 
 @pytest.mark.parametrize("name", list(REPORTER_BY_NAME))

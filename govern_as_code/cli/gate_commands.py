@@ -42,23 +42,55 @@ def _day(value: object) -> date | None:
 @base_option
 @format_option
 @output_option
+@click.option(
+    "--summary",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Append a Markdown table of every gate to this file (in GitHub Actions:"
+    ' "$GITHUB_STEP_SUMMARY").',
+)
 @today_option
 @handle_errors
-def lint(repo: Path, base: str | None, fmt: str, output: Path | None, today: object) -> None:
+def lint(
+    repo: Path, base: str | None, fmt: str, output: Path | None, summary: Path | None, today: object
+) -> None:
     """Validate, run every policy rule, and verify the evidence behind every approval.
 
     \b
     Example:
       gac lint --base origin/main --format sarif --output gac.sarif
+      gac lint --format github --summary "$GITHUB_STEP_SUMMARY"
     """
     from govern_as_code.commands.assess import LintRequest, assess
 
     result = assess(LintRequest(check_repo(repo), base=base, today=_day(today)))
+    if summary is not None:
+        from govern_as_code.reporters.summary import render_summary
+
+        append_text(summary, render_summary(result.report, result.verdicts))
     sys.exit(emit_report(result.report, fmt, output))
+
+
+def append_text(path: Path, text: str) -> None:
+    """Append `text` to `path` (a job summary file collects every step's output)."""
+    from govern_as_code.errors import GovernError
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as stream:
+            stream.write(text)
+    except OSError as e:
+        raise GovernError(f"cannot write {path}: {e.strerror}", "choose another --summary") from e
 
 
 @click.command("check-deploy")
 @click.argument("manifests", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--artifact",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The file about to be shipped: its sha256 must be the version's artifact.digest.",
+)
 @repo_option
 @base_option
 @format_option
@@ -67,6 +99,7 @@ def lint(repo: Path, base: str | None, fmt: str, output: Path | None, today: obj
 @handle_errors
 def check_deploy(
     manifests: tuple[Path, ...],
+    artifact: Path | None,
     repo: Path,
     base: str | None,
     fmt: str,
@@ -75,54 +108,69 @@ def check_deploy(
 ) -> None:
     """Run the deploy gate for the named manifests only.
 
+    A manifest to an unprotected environment is "not gated" and exits 0, so a CD script can
+    run it on every manifest it deploys. With --artifact, the file's sha256 must equal the
+    approved version's artifact.digest (exit 1 otherwise).
+
     \b
     Example:
-      gac check-deploy deployments/production/churn.yaml
+      gac check-deploy deployments/production/churn.yaml --artifact model.pkl
     """
-    from govern_as_code.commands.assess import LintRequest, assess
-    from govern_as_code.errors import UsageError
+    from govern_as_code.commands.check_deploy import CheckDeployRequest
+    from govern_as_code.commands.check_deploy import check_deploy as run
 
-    root = check_repo(repo).resolve()
-    relative = []
-    for manifest in manifests:
-        full = manifest if manifest.is_absolute() else (Path.cwd() / manifest)
-        if not full.exists():
-            full = root / manifest
-        try:
-            relative.append(full.resolve().relative_to(root).as_posix())
-        except ValueError:
-            raise UsageError(
-                f"{manifest} is not inside the repository {root}", "name manifests inside --repo"
-            ) from None
-        if not full.is_file():
-            raise UsageError(f"{manifest} does not exist", "name an existing manifest file")
-    result = assess(LintRequest(root, base=base, today=_day(today), only_paths=relative))
-    gated = {g.deployment for g in result.report.gates}
-    unknown = [p for p in relative if p not in gated]
-    if unknown:
-        raise UsageError(
-            f"{', '.join(unknown)} is not a deployment to a protected environment",
-            "name a Deployment document or a manifest in a deployment glob",
-        )
+    request = CheckDeployRequest(
+        check_repo(repo), manifests, Path.cwd(), base, _day(today), artifact
+    )
+    result = run(request)
     code = emit_report(result.report, fmt, output)
-    sys.exit(max(code, 1 if any(not g.passed for g in result.report.gates) else 0))
+    for deployment in result.not_gated:
+        click.echo(
+            f"{deployment.path}: not gated: the environment {deployment.environment!r}"
+            " is not protected",
+            err=fmt != "text" and output is None,
+        )
+    sys.exit(max(code, 1 if result.blocked else 0))
 
 
 @click.command()
-@click.argument("subject")
+@click.argument("subject", required=False)
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Print the sha256 of this file, for a new version's artifact.digest.",
+)
 @repo_option
 @handle_errors
-def digest(subject: str, repo: Path) -> None:
+def digest(subject: str | None, file: Path | None, repo: Path) -> None:
     """Print the approvable digest of a model version or a trust-root document.
+
+    With --file, print the artifact digest of a file instead, as a ModelVersion's
+    artifact.digest records it and `check-deploy --artifact` checks it.
 
     \b
     Example:
       gac digest churn-xgb@3
       gac digest Person/carol
+      gac digest --file model.pkl
     """
+    from govern_as_code.errors import UsageError
+
+    if (subject is None) == (file is None):
+        raise UsageError(
+            "name either a SUBJECT or --file FILE",
+            "e.g. gac digest churn-xgb@3, or gac digest --file model.pkl",
+        )
+    if file is not None:
+        from govern_as_code.commands.check_deploy import file_digest
+
+        click.echo(file_digest(file))
+        return
     from govern_as_code.commands.signoff import current_digest
 
-    click.echo(current_digest(check_repo(repo), subject))
+    click.echo(current_digest(check_repo(repo), str(subject)))
 
 
 @click.command()

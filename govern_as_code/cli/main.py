@@ -113,9 +113,10 @@ from govern_as_code.cli.gate_commands import (  # noqa: E402
     lint,
     request_review,
 )
+from govern_as_code.cli.init_command import init  # noqa: E402
 from govern_as_code.cli.site_commands import demo, export, report  # noqa: E402
 
-for command in (lint, check_deploy, digest, approve, request_review, demo, report, export):
+for command in (lint, check_deploy, digest, approve, request_review, demo, report, export, init):
     cli.add_command(command)
 
 

@@ -12,6 +12,7 @@ import yaml
 from govern_as_code.commands.assess import LintRequest, assess, find_base
 from govern_as_code.documents.digest import version_digest
 from govern_as_code.documents.kinds import API_VERSION, ModelVersionDocument
+from govern_as_code.documents.modeline import schema_modeline
 from govern_as_code.errors import GovernError, UsageError
 from govern_as_code.gate.options import GateOptions
 from govern_as_code.gate.verdict import evaluate
@@ -132,8 +133,7 @@ def approve(request: ApprovalRequest) -> tuple[str, str]:
     target = repo.root / path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(
-        "# yaml-language-server: $schema=https://govern-as-code.dev/schemas/v1/"
-        "approval.schema.json\n" + yaml.safe_dump(document, sort_keys=False),
+        schema_modeline("Approval", path, repo.root) + yaml.safe_dump(document, sort_keys=False),
         encoding="utf-8",
     )
     message = f"{request.decision.capitalize()} {request.subject} as {request.role}"

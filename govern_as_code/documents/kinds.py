@@ -68,6 +68,23 @@ class DeploymentGlob(StrictModel):
     environment: Slug | None = None
 
 
+class GithubForge(StrictModel):
+    repository: Annotated[str, StringConstraints(strict=True, pattern=r"^[\w.-]+/[\w.-]+$")]
+    protectedBranch: Text = "main"
+
+
+class GitlabForge(StrictModel):
+    project: Annotated[str, StringConstraints(strict=True, pattern=r"^[\w.-]+(/[\w.-]+)+$")]
+    protectedBranch: Text = "main"
+
+
+class ForgeSettings(StrictModel):
+    """Where pull-request reviews are read from (DESIGN §8); `gac init --forge` writes it."""
+
+    github: GithubForge | None = None
+    gitlab: GitlabForge | None = None
+
+
 class PortfolioSpec(StrictModel):
     name: Text | None = None
     environments: dict[Slug, Environment] = Field(default_factory=dict)
@@ -76,6 +93,7 @@ class PortfolioSpec(StrictModel):
     deploymentGlobs: list[Text | DeploymentGlob] = Field(default_factory=list)
     extensionSchemas: dict[str, RepoPath] = Field(default_factory=dict)
     exclude: list[Text] = Field(default_factory=list)
+    forge: ForgeSettings | None = None
 
     def gates(self, environment: str, path: str) -> bool:
         """Whether a deployment is gated: its environment, or a folder on its path, is protected.

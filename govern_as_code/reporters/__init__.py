@@ -9,6 +9,7 @@ from typing import Protocol
 
 from govern_as_code.errors import UsageError
 from govern_as_code.problems import LintReport
+from govern_as_code.reporters.codeclimate import CodeclimateReporter
 from govern_as_code.reporters.github import GithubReporter
 from govern_as_code.reporters.json_reporter import JsonReporter
 from govern_as_code.reporters.junit import JunitReporter
@@ -32,6 +33,7 @@ REPORTER_BY_NAME: dict[str, Reporter] = {
     "sarif": SarifReporter(),
     "junit": JunitReporter(),
     "github": GithubReporter(),
+    "codeclimate": CodeclimateReporter(),
 }
 
 
