@@ -88,7 +88,8 @@ def validate_options(
         return model.model_validate(dict(options))
     except ValidationError as e:
         first = e.errors(include_url=False)[0]
-        loc = [str(p) for p in first["loc"]]
+        # pydantic marks a bad mapping key as "[key]" after the key itself.
+        loc = [str(p) for p in first["loc"] if p != "[key]"]
         name = loc[0] if loc else ""
         at = option_at.get(name, rule_at.child("options"))
         if len(loc) > 1:
