@@ -580,3 +580,51 @@ def test_gac_rules_stops_on_a_bad_policy(tmp_path: Path) -> None:
         "gac: error: policies/p.yaml:7: unknown rule 'drift-treshold'; did you mean"
         " 'drift-threshold'?"
     )
+
+
+# --- 10. what a change cannot do to a selector, and typos that would select nothing ---------
+
+
+def test_editing_labels_does_not_take_a_document_out_of_a_selection(tmp_path: Path) -> None:
+    rules = "    ungoverned-in-production:\n      when: {labels: {team: risk}}\n"
+    labelled = deployment("m-prod", "production").replace(
+        "  id: m-prod\n", "  id: m-prod\n  labels: {team: risk}\n"
+    )
+    common = {
+        "governance.yaml": governance(["p"]),
+        "policies/p.yaml": policy("p", rules),
+        **model_files(governed=False),
+    }
+    base = tmp_path / "base"
+    write(base, {**common, "deployments/production/m.yaml": labelled})
+    # The change drops the label the trusted policy selects on.
+    head = {**common, "deployments/production/m.yaml": deployment("m-prod", "production")}
+    context = context_of(tmp_path / "head", head, base)
+
+    problems = run_rules(context, resolve_policy(context.trust), only=["ungoverned-in-production"])
+
+    assert [p.path for p in problems] == ["deployments/production/m.yaml"]
+
+
+def test_the_gate_rule_cannot_select_an_unprotected_environment(tmp_path: Path) -> None:
+    rules = "    production-requires-approvals:\n      when: {environment: staging}\n"
+    files = {"governance.yaml": governance(["p"]), "policies/p.yaml": policy("p", rules)}
+    assert resolve_error(tmp_path, files).startswith(
+        "policies/p.yaml:8: rule production-requires-approvals judges only protected"
+        " environments, and 'staging' is not protected"
+    )
+
+
+def test_a_policy_nothing_puts_in_force_is_warned_about(tmp_path: Path) -> None:
+    context = context_of(
+        tmp_path,
+        {
+            "governance.yaml": governance(),
+            "policies/strict.yaml": policy("strict", "    drift-threshold: {level: error}\n"),
+        },
+    )
+    resolved = resolve_policy(context.trust)
+    assert [(n.path, n.line, n.rule, n.level) for n in resolved.notices] == [
+        ("policies/strict.yaml", 4, "policy-not-in-force", Level.WARNING)
+    ]
+    assert resolved["drift-threshold"].level is Level.WARNING  # the default pack is in force

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 from govern_as_code.documents.kinds import (
     ApprovalDocument,
+    DeploymentDocument,
     ModelDocument,
     ModelVersionDocument,
     RuleWhen,
 )
 from govern_as_code.gate.context import GateContext
 from govern_as_code.gate.tiers import model_tiers, strictest, subject_tier
-from govern_as_code.portfolio.model import Deployment, Document
+from govern_as_code.portfolio.model import Deployment, Document, Portfolio
 from govern_as_code.problems import Problem
 
 # A facet the document should have but that cannot be determined: it matches any selector.
@@ -48,12 +49,24 @@ class FacetIndex:
 
     def __init__(self, context: GateContext) -> None:
         self._by_path: dict[str, list[_Entry]] = {}
+        base = context.trust.portfolio
+        base = None if base is context.portfolio else base
         for document in context.portfolio.documents:
-            if document.kind != "Deployment":
-                self._add(document.path, 0, "", _document_facets(context, document))
+            if document.kind == "Deployment":
+                continue  # below, with the foreign manifests
+            self._add(document.path, 0, "", _document_facets(context, document))
+            # The base's copy too: editing labels must not take a document out of a selection.
+            before = base.get(document.kind, document.id) if base is not None else None
+            if before is not None:
+                self._add(document.path, 0, "", _document_facets(context, before))
+        native = {d.path: d for d in context.portfolio.of_kind("Deployment")}
         for deployment in context.portfolio.deployments():
             facets = _deployment_facets(context, deployment)
             self._add(deployment.path, deployment.line, deployment.subject or "", facets)
+            head = None if deployment.foreign else native.get(deployment.path)
+            earlier = _base_deployment(context, base, head)
+            if earlier is not None:
+                self._add(deployment.path, deployment.line, deployment.subject or "", earlier)
 
     def _add(self, path: str, line: int, subject: str, facets: Facets) -> None:
         self._by_path.setdefault(path, []).append(_Entry(line, subject, facets))
@@ -106,6 +119,19 @@ def _document_facets(context: GateContext, document: Document) -> Facets:
     elif isinstance(model, ApprovalDocument) and "@" in model.spec.subject:
         tier = subject_tier(context, model.spec.subject) or UNKNOWN
     return Facets(model.kind, None, tier, labels)
+
+
+def _base_deployment(
+    context: GateContext, base: Portfolio | None, head: Document | None
+) -> Facets | None:
+    """The facets the trusted base gives a native deployment of the same id, if it has one."""
+    before = base.get("Deployment", head.id) if base is not None and head is not None else None
+    if before is None or not isinstance(before.model, DeploymentDocument):
+        return None
+    spec = before.model.spec
+    labels = dict(before.model.metadata.labels)
+    claimed = Deployment(before.path, 0, 0, spec.environment, spec.modelVersion, "", False, labels)
+    return _deployment_facets(context, claimed)
 
 
 def _deployment_facets(context: GateContext, deployment: Deployment) -> Facets:

@@ -109,20 +109,43 @@ def resolve_policy(trust: TrustRoot) -> ResolvedPolicy:
     """
     names = list(trust.settings.policies)
     drafts: dict[str, _Draft] = {}
+    reached: set[str] = set()
     for index, name in enumerate(names or [DEFAULT_PACK]):
         referrer = _governance_at(trust, index) if names else None
         document = _find(name, trust, referrer)
-        _flatten(document, trust, drafts, seen=())
+        _flatten(document, trust, drafts, reached, seen=())
     for rule_id in SAFETY_RULES:
         if rule_id not in drafts:
             _flatten_rule(_shipped_document(DEFAULT_PACK), rule_id, drafts)
     rules = {rule_id: _finish(rule_id, draft, trust) for rule_id, draft in drafts.items()}
-    notices = tuple(
+    notices = _unused_notices(trust, reached) + tuple(
         _off_notice(rule_id, drafts[rule_id])
         for rule_id in SAFETY_RULES
         if rules[rule_id].level is Level.OFF
     )
     return ResolvedPolicy(rules, notices)
+
+
+def _unused_notices(trust: TrustRoot, reached: set[str]) -> tuple[Problem, ...]:
+    """A warning on each trusted policy that nothing puts in force: it checks nothing."""
+    notices = []
+    for document in trust.policies.values():
+        if document.path in reached:
+            continue
+        line, column = document.position("metadata", "id")
+        notices.append(
+            Problem(
+                document.path,
+                line,
+                column,
+                "policy-not-in-force",
+                f"policy {document.id!r} is not in force: governance.yaml spec.policies does"
+                " not name it, and no policy in force extends it",
+                "name it in governance.yaml spec.policies (or extend it), or delete it",
+                level=Level.WARNING,
+            )
+        )
+    return tuple(notices)
 
 
 def gate_options(trust: TrustRoot) -> GateOptions:
@@ -154,7 +177,11 @@ def _off_notice(rule_id: str, draft: _Draft) -> Problem:
 
 
 def _flatten(
-    document: Document, trust: TrustRoot, drafts: dict[str, _Draft], seen: tuple[str, ...]
+    document: Document,
+    trust: TrustRoot,
+    drafts: dict[str, _Draft],
+    reached: set[str],
+    seen: tuple[str, ...],
 ) -> None:
     policy = document.model
     assert isinstance(policy, PolicyDocument)
@@ -164,9 +191,10 @@ def _flatten(
             f" {document.id!r} extends itself through {' -> '.join((*seen, document.id))}",
             "remove the cycle from extends:",
         )
+    reached.add(document.path)
     for index, parent in enumerate(policy.spec.extends):
         referrer = At(document, ("spec", "extends", index))
-        _flatten(_find(parent, trust, referrer), trust, drafts, (*seen, document.id))
+        _flatten(_find(parent, trust, referrer), trust, drafts, reached, (*seen, document.id))
     for rule_id in policy.spec.rules:
         _flatten_rule(document, rule_id, drafts)
 

@@ -19,6 +19,8 @@ from govern_as_code.portfolio.model import Document
 from govern_as_code.rules.core_checks import CORE_CHECKS
 from govern_as_code.rules.registry import RULES
 
+# Rules that only ever judge deployments to protected environments.
+PROTECTED_ONLY = frozenset({"production-requires-approvals", "ungoverned-in-production"})
 # Kinds whose documents have a risk tier (their own, their version's or their subject's).
 TIERED_KINDS = frozenset({"Model", "ModelVersion", "Approval", "Deployment"})
 
@@ -152,6 +154,13 @@ def check_when(rule_id: str, when: RuleWhen, at: At, settings: PortfolioSpec) ->
                 f"{at.child('environment').where}: when.environment names {environment!r},"
                 f" which governance.yaml does not declare{did_you_mean(environment, known)}",
                 f"use one of: {', '.join(known)}, or declare it under spec.environments",
+            )
+        if rule_id in PROTECTED_ONLY and not settings.is_protected(environment):
+            raise GovernError(
+                f"{at.child('environment').where}: rule {rule_id} judges only protected"
+                f" environments, and {environment!r} is not protected, so when.environment"
+                " would select nothing there",
+                "name protected environments only, or mark it protected in governance.yaml",
             )
     if _listed(when.riskTier) and not TIERED_KINDS & set(rule_kinds):
         raise GovernError(
