@@ -628,3 +628,35 @@ def test_a_policy_nothing_puts_in_force_is_warned_about(tmp_path: Path) -> None:
         ("policies/strict.yaml", 4, "policy-not-in-force", Level.WARNING)
     ]
     assert resolved["drift-threshold"].level is Level.WARNING  # the default pack is in force
+
+
+def test_gac_rules_outside_a_portfolio_shows_the_shipped_pack(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["rules", "--repo", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert (
+        lines[0] == f"policy read from the shipped default pack (no governance.yaml in {tmp_path})"
+    )
+    levels = {line.split()[0]: line.split()[1] for line in lines[1:]}
+    assert levels["drift-threshold"] == "warning"
+    assert levels["production-requires-approvals"] == "error"
+
+
+def test_request_review_stops_on_bad_gate_options_like_lint(tmp_path: Path) -> None:
+    rules = "    production-requires-approvals:\n      options: {maxAgeDays: 0}\n"
+    write(
+        tmp_path,
+        {
+            "governance.yaml": governance(["gate"]),
+            "policies/gate.yaml": policy("gate", rules),
+            **model_files(),
+        },
+    )
+    git(tmp_path, "init", "-q", "-b", "main")
+    commit_all(tmp_path, "base")
+    result = CliRunner().invoke(cli, ["request-review", "m@1", "--repo", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[0] == (
+        "gac: error: policies/gate.yaml:8: option maxAgeDays of rule"
+        " production-requires-approvals is 0: Input should be greater than or equal to 1"
+    )

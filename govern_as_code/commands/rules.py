@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from govern_as_code.documents.kinds import PortfolioSpec
 from govern_as_code.errors import UsageError
 from govern_as_code.git import Repository
 from govern_as_code.portfolio import load_portfolio
@@ -86,6 +87,11 @@ def _trust(root: Path, base: str | None) -> tuple[TrustRoot, str]:
     if repo is None or not repo.has_commits():
         if base:
             raise UsageError(f"{root} has no git history, so --base cannot be used")
+        if not any((root / name).is_file() for name in ("governance.yaml", "governance.yml")):
+            # Not a portfolio: show the shipped pack rather than read an unrelated folder.
+            return TrustRoot(
+                None, PortfolioSpec()
+            ), f"the shipped default pack (no governance.yaml in {root})"
         portfolio = load_portfolio(WorktreeSource(root, None))
         return TrustRoot.from_portfolio(portfolio), "the working tree (no git history)"
     repo.require_full_history()

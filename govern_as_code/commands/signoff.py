@@ -19,7 +19,7 @@ from govern_as_code.portfolio import IGNORE_FILE, Portfolio, load_portfolio, ope
 from govern_as_code.portfolio.sources import RevisionSource
 from govern_as_code.portfolio.trust import TrustRoot
 from govern_as_code.portfolio.trust_changes import digest_of_ref
-from govern_as_code.rules.policy import gate_options
+from govern_as_code.rules.policy import gate_options, resolve_policy
 
 DECISIONS = ("approved", "changes-requested", "rejected")
 
@@ -180,11 +180,12 @@ def plan_review(root: Path, subject: str, base: str | None = None) -> ReviewPlan
     if "@" not in subject:
         from govern_as_code.rules import trust_changes_need_admin as rule
 
-        problems = list(rule.check(context, rule.Options()))
+        admin = resolve_policy(context.trust).options_of(rule.ID, rule.Options)
+        problems = list(rule.check(context, admin))
         mine = [p for p in problems if p.subject == subject]
         holders = [
             p.metadata.id
-            for p in context.trust.holders("governance-admin")
+            for p in context.trust.holders(admin.role)
             if p.metadata.id != subject.partition("/")[2]
         ]
         return ReviewPlan(
@@ -192,7 +193,7 @@ def plan_review(root: Path, subject: str, base: str | None = None) -> ReviewPlan
             digest,
             not mine,
             tuple(p.message for p in mine),
-            {"governance-admin": holders} if mine else {},
+            {admin.role: holders} if mine else {},
         )
     options = gate_options(context.trust)
     verdict = evaluate(context, subject, options)
