@@ -27,7 +27,7 @@ def run_rules(
         raise GovernError(f"unknown rules {sorted(wanted - set(RULES))}", "name registered rules")
     problems = [p.with_level(Level.ERROR) for p in context.portfolio.problems]
     problems.extend(n for n in policy.notices if wanted is None or n.rule in wanted)
-    facets = FacetIndex(context)
+    facets = FacetIndex(context)  # indexed on first use: most policies select nothing
     for rule_id, module in RULES.items():
         if wanted is not None and rule_id not in wanted:
             continue
@@ -53,9 +53,8 @@ def gated_deployments(context: RuleContext, policy: ResolvedPolicy) -> list[Depl
     for deployment in context.portfolio.deployments():
         if not context.trust.settings.gates(deployment.environment, deployment.path):
             continue
-        if setting.when is not None and not facets.selects(
-            setting.when, deployment.problem(GATE_RULE, "")
-        ):
+        selector = setting.when
+        if selector is not None and not facets.selects(selector, deployment.problem(GATE_RULE, "")):
             continue
         chosen.append(deployment)
     return chosen

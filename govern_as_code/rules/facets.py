@@ -48,7 +48,16 @@ class FacetIndex:
     """Facets by file, then by document within the file (foreign files hold several)."""
 
     def __init__(self, context: GateContext) -> None:
-        self._by_path: dict[str, list[_Entry]] = {}
+        self._context = context
+        self._by_path: dict[str, list[_Entry]] | None = None
+
+    def _index(self) -> dict[str, list[_Entry]]:
+        if self._by_path is None:
+            self._by_path = {}
+            self._build(self._context)
+        return self._by_path
+
+    def _build(self, context: GateContext) -> None:
         base = context.trust.portfolio
         base = None if base is context.portfolio else base
         for document in context.portfolio.documents:
@@ -69,7 +78,7 @@ class FacetIndex:
                 self._add(deployment.path, deployment.line, deployment.subject or "", earlier)
 
     def _add(self, path: str, line: int, subject: str, facets: Facets) -> None:
-        self._by_path.setdefault(path, []).append(_Entry(line, subject, facets))
+        self._index().setdefault(path, []).append(_Entry(line, subject, facets))
 
     def selects(self, when: RuleWhen, problem: Problem) -> bool:
         """Whether `when` selects `problem`, judged by the document the problem is about."""
@@ -79,7 +88,7 @@ class FacetIndex:
         return any(matches(when, e.facets) for e in entries)
 
     def _own(self, problem: Problem) -> Sequence[_Entry]:
-        entries = self._by_path.get(problem.path, [])
+        entries = self._index().get(problem.path, [])
         if len(entries) <= 1:
             return entries
         at_line = [e for e in entries if e.line == problem.line]
