@@ -275,6 +275,20 @@ def test_own_policies_keep_the_safety_rules_on(tmp_path: Path) -> None:
     assert resolved.notices == ()
 
 
+def test_own_policies_still_report_a_broken_reference(tmp_path: Path) -> None:
+    files = {
+        "governance.yaml": governance(["mine"]),
+        "policies/mine.yaml": policy("mine", "    stage-order: {level: warning}\n"),
+        **model_files(),
+    }
+    write(tmp_path, files)
+    code, out, _ = lint(tmp_path, "--format", "json")
+    found = {(p["rule"], p["path"], p["level"]) for p in json.loads(out)["problems"]}
+    # The project names owner ana, whom no Person document describes.
+    assert ("references-resolve", "projects/m-p.yaml", "error") in found
+    assert code == 1
+
+
 def test_a_safety_rule_switched_off_warns_on_every_run(tmp_path: Path) -> None:
     rules = "    references-resolve:\n      level: off\n    production-requires-approvals:\n"
     rules += "      level: off\n"
