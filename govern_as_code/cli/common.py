@@ -95,8 +95,7 @@ def emit_report(report: LintReport, fmt: str, output: Path | None) -> int:
 
 
 def exit_code(report: LintReport) -> int:
-    return (
-        EXIT_PROBLEMS
-        if any(p.level in (Level.ERROR, None) for p in report.problems)
-        else EXIT_CLEAN
-    )
+    """1 for an error-level problem or a blocked gate (DESIGN §5), whatever else; else 0."""
+    blocked = any(not gate.passed for gate in report.gates)
+    errors = any(p.level in (Level.ERROR, None) for p in report.problems)
+    return EXIT_PROBLEMS if blocked or errors else EXIT_CLEAN

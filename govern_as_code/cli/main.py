@@ -53,30 +53,44 @@ def validate(repo: Path, fmt: str, output: Path | None, revision: str | None) ->
 
 @cli.command()
 @click.argument("rule_id", required=False)
+@repo_option
+@click.option(
+    "--base",
+    default=None,
+    metavar="REF",
+    help="The trusted base revision whose policy is shown (default: as `gac lint`).",
+)
 @handle_errors
-def rules(rule_id: str | None) -> None:
-    """List the rules with their documentation, or show one rule.
+def rules(rule_id: str | None, repo: Path, base: str | None) -> None:
+    """List the rules with their level under the repository's policy, or show one rule.
 
     \b
     Example:
+      gac rules --repo my-portfolio
       gac rules production-requires-approvals
     """
-    from govern_as_code.rules.registry import rule_infos
+    from govern_as_code.commands.rules import list_rules
 
-    infos = rule_infos()
+    listing = list_rules(check_repo(repo), base)
+    click.echo(f"policy read from {listing.source}")
     if rule_id:
-        chosen = [i for i in infos if i.id == rule_id]
-        if not chosen:
-            from govern_as_code.errors import UsageError
-
-            raise UsageError(
-                f"unknown rule {rule_id!r}", f"use one of: {', '.join(i.id for i in infos)}"
-            )
-        click.echo(f"{chosen[0].id}\n\n{chosen[0].description}")
+        row = listing.row(rule_id)
+        click.echo(
+            f"\n{row.info.id}: {row.level}" + (f" (set at {row.where})" if row.where else "")
+        )
+        for title, text in (("when", row.when), ("options", row.options)):
+            if text:
+                click.echo(
+                    f"{title}:\n" + "".join(f"  {line}\n" for line in text.splitlines()), nl=False
+                )
+        click.echo(f"\n{row.info.description}")
         return
-    width = max(len(i.id) for i in infos)
-    for info in infos:
-        click.echo(f"{info.id.ljust(width)}  {info.summary}")
+    width = max(len(r.info.id) for r in listing.rows)
+    level_width = max(len(r.level) for r in listing.rows)
+    for row in listing.rows:
+        click.echo(
+            f"{row.info.id.ljust(width)}  {row.level.ljust(level_width)}  {row.info.summary}"
+        )
 
 
 @cli.group()

@@ -34,11 +34,9 @@ from govern_as_code.portfolio.trust import TrustRoot
 from govern_as_code.problems import GateResult, LintReport
 from govern_as_code.results import ApprovalCheck, PortfolioStatus, StageEvent
 from govern_as_code.rules.base import RuleContext
-from govern_as_code.rules.engine import run_rules
-from govern_as_code.rules.policy import resolve_policy
+from govern_as_code.rules.engine import gated_deployments, run_rules
+from govern_as_code.rules.policy import GATE_RULE, resolve_policy
 from govern_as_code.rules.registry import rule_infos
-
-GATE_RULE = "production-requires-approvals"
 
 
 @dataclass(frozen=True)
@@ -112,18 +110,15 @@ def _assess_without_history(root: Path, today: date, request: LintRequest) -> As
 
 def _finish(context: RuleContext, request: LintRequest, revision: str | None) -> Assessment:
     policy = resolve_policy(context.trust)
-    gate_setting = policy.get(GATE_RULE)
-    gate_options = (
-        GateOptions.model_validate(dict(gate_setting.options)) if gate_setting else GateOptions()
-    )
+    gate_options = policy.options_of(GATE_RULE, GateOptions)
     problems = run_rules(context, policy)
     verdicts: dict[str, GateVerdict] = {}
     gates = []
     wanted = {str(Path(p)) for p in request.only_paths} if request.only_paths is not None else None
-    for deployment in context.portfolio.deployments():
+    # The gate list follows the gate rule's scope (level off, `when:`), so it never disagrees
+    # with the problems; a blocked gate makes lint exit 1 whatever its level.
+    for deployment in gated_deployments(context, policy):
         if wanted is not None and deployment.path not in wanted:
-            continue
-        if not context.trust.settings.gates(deployment.environment, deployment.path):
             continue
         subject = deployment.subject or ""
         if subject and subject not in verdicts:

@@ -30,11 +30,11 @@ from govern_as_code.documents.kinds import (
     ProjectDocument,
 )
 from govern_as_code.errors import GovernError
-from govern_as_code.gate.options import GateOptions
 from govern_as_code.git import Repository
 from govern_as_code.portfolio import Portfolio, load_portfolio, open_source
+from govern_as_code.portfolio.trust import TrustRoot
 from govern_as_code.resources import data_dir
-from govern_as_code.rules.policy import shipped_pack
+from govern_as_code.rules.policy import gate_options
 
 BLOCKED_ON_PURPOSE = ("txn-anomaly-ae@2", "business-review")
 GOVERNANCE_PATHS = ("governance.yaml", "people", "workflows", "initiatives", "policies")
@@ -220,9 +220,7 @@ def _reviewers(
 
 
 def _commit_approvals(history: _History, portfolio: Portfolio, now: datetime) -> list[str]:
-    options = GateOptions.model_validate(
-        dict(shipped_pack().spec.rules["production-requires-approvals"].options)
-    )
+    options = gate_options(TrustRoot.from_portfolio(portfolio))
     history.last = max(history.last, now - timedelta(days=21))
     written = []
     subjects = sorted(

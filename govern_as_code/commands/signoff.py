@@ -14,14 +14,13 @@ from govern_as_code.documents.digest import version_digest
 from govern_as_code.documents.kinds import API_VERSION, ModelVersionDocument
 from govern_as_code.documents.modeline import schema_modeline
 from govern_as_code.errors import GovernError, UsageError
-from govern_as_code.gate.options import GateOptions
 from govern_as_code.gate.verdict import evaluate
 from govern_as_code.git import Repository
 from govern_as_code.portfolio import IGNORE_FILE, Portfolio, load_portfolio, open_source
 from govern_as_code.portfolio.sources import RevisionSource
 from govern_as_code.portfolio.trust import TrustRoot
 from govern_as_code.portfolio.trust_changes import digest_of_ref
-from govern_as_code.rules.policy import resolve_policy
+from govern_as_code.rules.policy import gate_options, resolve_policy
 
 DECISIONS = ("approved", "changes-requested", "rejected")
 
@@ -181,11 +180,12 @@ def plan_review(root: Path, subject: str, base: str | None = None) -> ReviewPlan
     if "@" not in subject:
         from govern_as_code.rules import trust_changes_need_admin as rule
 
-        problems = list(rule.check(context, rule.Options()))
+        admin = resolve_policy(context.trust).options_of(rule.ID, rule.Options)
+        problems = list(rule.check(context, admin))
         mine = [p for p in problems if p.subject == subject]
         holders = [
             p.metadata.id
-            for p in context.trust.holders("governance-admin")
+            for p in context.trust.holders(admin.role)
             if p.metadata.id != subject.partition("/")[2]
         ]
         return ReviewPlan(
@@ -193,10 +193,9 @@ def plan_review(root: Path, subject: str, base: str | None = None) -> ReviewPlan
             digest,
             not mine,
             tuple(p.message for p in mine),
-            {"governance-admin": holders} if mine else {},
+            {admin.role: holders} if mine else {},
         )
-    setting = resolve_policy(context.trust).get("production-requires-approvals")
-    options = GateOptions.model_validate(dict(setting.options)) if setting else GateOptions()
+    options = gate_options(context.trust)
     verdict = evaluate(context, subject, options)
     missing = {
         role: [_mention(context.trust, p) for p in verdict.eligible.get(role, [])]

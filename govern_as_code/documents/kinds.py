@@ -6,9 +6,11 @@ extension schema are removed before these models see the document (see `validati
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Annotated, Literal
 
+import pathspec
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from govern_as_code.documents.types import (
@@ -96,20 +98,45 @@ class PortfolioSpec(StrictModel):
     forge: ForgeSettings | None = None
 
     def gates(self, environment: str, path: str) -> bool:
-        """Whether a deployment is gated: its environment, or a folder on its path, is protected.
+        """Whether a deployment is gated: its gated environment is protected.
 
         A file under deployments/production/ that says `environment: staging` is still gated.
         """
-        folders = path.split("/")[:-1]
-        return self.is_protected(environment) or any(
-            self.is_protected(f) for f in folders if f in self.environments or f == "production"
-        )
+        return self.is_protected(self.gated_environment(environment, path))
+
+    def gated_environment(self, environment: str, path: str) -> str:
+        """The environment a deployment is judged in, from trusted facts before its claim.
+
+        The first protected one of: the environment of the deployment glob the file is in,
+        a protected environment named by a folder on its path, and what the document says.
+        With none protected, the glob's environment, else the document's.
+        """
+        from_glob = self.glob_environment(path)
+        folders = [f for f in path.split("/")[:-1] if f in self.environments or f == "production"]
+        candidates = [*([from_glob] if from_glob else []), *folders, environment]
+        protected = [c for c in candidates if self.is_protected(c)]
+        return protected[0] if protected else (from_glob or environment)
+
+    def glob_environment(self, path: str) -> str | None:
+        """The environment set by the first deployment glob matching `path` that sets one."""
+        for entry in self.deploymentGlobs:
+            if not isinstance(entry, DeploymentGlob) or not entry.environment:
+                continue
+            if _glob_spec(entry.glob).match_file(path):
+                return entry.environment
+        return None
 
     def is_protected(self, environment: str) -> bool:
         env = self.environments.get(environment)
         if env is not None and env.protected is not None:
             return env.protected
         return environment == "production"
+
+
+@functools.lru_cache(maxsize=256)
+def _glob_spec(glob: str) -> pathspec.GitIgnoreSpec:
+    # The loader matches deployment globs the same way (gitignore syntax).
+    return pathspec.GitIgnoreSpec.from_lines([glob])
 
 
 # --- People and organisation -----------------------------------------------------------------

@@ -17,6 +17,7 @@ from govern_as_code.gate.context import GateContext
 from govern_as_code.gate.judge import judge_approvals
 from govern_as_code.gate.model import GateVerdict, JudgedApproval
 from govern_as_code.gate.options import GateOptions
+from govern_as_code.gate.tiers import strictest_tier as _strictest_tier
 
 
 def evaluate(context: GateContext, subject: str, options: GateOptions) -> GateVerdict:
@@ -66,26 +67,12 @@ def _evaluate(context: GateContext, subject: str, options: GateOptions) -> GateV
     return verdict
 
 
-TIER_ORDER = ("low", "medium", "high", "critical")
-
-
 def _in_base(context: GateContext, kind: str, ident: str) -> object | None:
     base = context.trust.portfolio
     if base is None or base is context.portfolio:
         return None
     found = base.get(kind, ident)
     return found.model if found else None
-
-
-def _strictest_tier(context: GateContext, model: ModelDocument) -> str:
-    """The head's risk tier, or the base's if stricter: a change cannot lower its own bar."""
-    tier = model.spec.riskTier
-    base_model = _in_base(context, "Model", model.metadata.id)
-    if isinstance(base_model, ModelDocument):
-        base_tier = base_model.spec.riskTier
-        if TIER_ORDER.index(base_tier) > TIER_ORDER.index(tier):
-            return base_tier
-    return tier
 
 
 def _removed_rejections(context: GateContext, subject: str) -> Iterator[str]:

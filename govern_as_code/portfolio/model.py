@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from govern_as_code.documents.kinds import (
     ApprovalDocument,
+    DeploymentDocument,
     Envelope,
     PortfolioSpec,
 )
@@ -121,20 +122,27 @@ class Portfolio:
                 yield document, document.model
 
     def deployments(self) -> list[Deployment]:
-        native = []
-        for doc in self.of_kind("Deployment"):
-            spec = doc.model.spec  # type: ignore[attr-defined]
+        """Every deployment, native and foreign.
+
+        A trusted deployment glob's environment wins over what the document claims, for a
+        native Deployment as for a foreign manifest: a file in a production glob that says
+        `environment: staging` is a production deployment. (A protected folder on the path
+        gates it too: see `PortfolioSpec.gates` and `gated_environment`.)
+        """
+        settings = self.settings
+        found = []
+        for doc, model in self.models("Deployment", DeploymentDocument):
             line, column = doc.position("spec", "modelVersion")
-            native.append(
+            found.append(
                 Deployment(
                     doc.path,
                     line,
                     column,
-                    spec.environment,
-                    spec.modelVersion,
-                    spec.target or "",
+                    settings.glob_environment(doc.path) or model.spec.environment,
+                    model.spec.modelVersion,
+                    model.spec.target or "",
                     False,
-                    dict(doc.model.metadata.labels),
+                    dict(model.metadata.labels),
                 )
             )
-        return sorted(native + self.foreign, key=lambda d: (d.path, d.line))
+        return sorted(found + self.foreign, key=lambda d: (d.path, d.line))

@@ -5,25 +5,49 @@ For each ModelVersion with `status: production` or `challenger`, the most recent
 threshold per drift figure (e.g. `{psi: 0.25}`), and `threshold` applies to every other figure.
 Each figure above its threshold is reported. Older points are history and are not reported.
 
-Passing::
+Passing (the latest point, 2026-11-01, has psi 0.08):
 
-    kind: ModelVersion
-    spec:
-      status: production
-      metrics:
-        drift:
-          - {date: 2026-10-01, psi: 0.31}
-          - {date: 2026-11-01, psi: 0.08}
+```yaml
+# projects/churn/models/churn-xgb/versions/3.yaml
+apiVersion: govern-as-code/v1
+kind: ModelVersion
+metadata: {id: churn-xgb@3}
+spec:
+  model: churn-xgb
+  version: "3"
+  created: 2026-01-10T09:00:00Z
+  createdBy: ana
+  artifact:
+    uri: s3://models/churn-xgb/3
+    digest: sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+  status: production
+  metrics:
+    drift:
+      - {date: 2026-10-01, psi: 0.31}
+      - {date: 2026-11-01, psi: 0.08}
+```
 
-Failing (the latest point, 2026-11-01, has psi 0.31 above the default threshold 0.2)::
+Failing (the latest point, 2026-11-01, has psi 0.31 above the default threshold 0.2):
 
-    kind: ModelVersion
-    spec:
-      status: production
-      metrics:
-        drift:
-          - {date: 2026-10-01, psi: 0.08}
-          - {date: 2026-11-01, psi: 0.31}
+```yaml
+# projects/churn/models/churn-xgb/versions/3.yaml
+apiVersion: govern-as-code/v1
+kind: ModelVersion
+metadata: {id: churn-xgb@3}
+spec:
+  model: churn-xgb
+  version: "3"
+  created: 2026-01-10T09:00:00Z
+  createdBy: ana
+  artifact:
+    uri: s3://models/churn-xgb/3
+    digest: sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+  status: production
+  metrics:
+    drift:
+      - {date: 2026-10-01, psi: 0.08}
+      - {date: 2026-11-01, psi: 0.31}
+```
 """
 
 from __future__ import annotations

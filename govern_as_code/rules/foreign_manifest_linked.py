@@ -5,21 +5,38 @@ say) are deployments. Each must carry the annotation `govern-as-code/model-versi
 glob's `annotationPath`) with a `<model>@<version>` value, so that the deploy gate and the other
 rules know what it puts into its environment. A manifest without it deploys an unknown model.
 
-Passing::
+Given:
 
-    apiVersion: apps/v1
-    kind: Deployment
-    metadata:
-      name: churn-scorer
-      annotations:
-        govern-as-code/model-version: churn-xgb@3
+```yaml
+# governance.yaml
+apiVersion: govern-as-code/v1
+kind: Portfolio
+metadata: {id: acme}
+spec:
+  deploymentGlobs: [k8s/**/*.yaml]
+```
 
-Failing (no annotation: nothing says which model version this serves)::
+Passing:
 
-    apiVersion: apps/v1
-    kind: Deployment
-    metadata:
-      name: churn-scorer
+```yaml
+# k8s/prod/churn.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: churn-scorer
+  annotations:
+    govern-as-code/model-version: churn-xgb@3
+```
+
+Failing (no annotation: nothing says which model version this serves):
+
+```yaml
+# k8s/prod/churn.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: churn-scorer
+```
 """
 
 from __future__ import annotations

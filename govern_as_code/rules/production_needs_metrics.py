@@ -4,20 +4,44 @@ A ModelVersion with `status: production`, or one that a deployment (native or a 
 manifest) puts in a protected environment, must record at least one figure under
 `spec.metrics.performance`, and every metric named by the option `required`.
 
-Passing::
+Passing:
 
-    kind: ModelVersion
-    spec:
-      status: production
-      metrics:
-        performance: {auc: 0.87, recall: 0.71}
+```yaml
+# projects/churn/models/churn-xgb/versions/3.yaml
+apiVersion: govern-as-code/v1
+kind: ModelVersion
+metadata: {id: churn-xgb@3}
+spec:
+  model: churn-xgb
+  version: "3"
+  created: 2026-01-10T09:00:00Z
+  createdBy: ana
+  artifact:
+    uri: s3://models/churn-xgb/3
+    digest: sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+  status: production
+  metrics:
+    performance: {auc: 0.87, recall: 0.71}
+```
 
-Failing (in production with no performance figures)::
+Failing (in production with no performance figures):
 
-    kind: ModelVersion
-    spec:
-      status: production
-      metrics: {performance: {}}
+```yaml
+# projects/churn/models/churn-xgb/versions/3.yaml
+apiVersion: govern-as-code/v1
+kind: ModelVersion
+metadata: {id: churn-xgb@3}
+spec:
+  model: churn-xgb
+  version: "3"
+  created: 2026-01-10T09:00:00Z
+  createdBy: ana
+  artifact:
+    uri: s3://models/churn-xgb/3
+    digest: sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+  status: production
+  metrics: {performance: {}}
+```
 """
 
 from __future__ import annotations

@@ -7,19 +7,118 @@ by someone who holds the role in the trusted base and did not author the version
 fills at most one role; departments are distinct when `distinctDepartments` is true; no
 verified rejection is outstanding; and a `finalRole` approval is signed after all the others.
 
-Passing (a low-tier model; alice and dave signed their approval commits)::
+The risk tier is the strictest of the change's and the trusted base's, and the deployment's
+environment is the trusted one (a deployment glob's, a protected folder's) before its claim.
 
-    # deployments/production/churn.yaml
-    kind: Deployment
-    spec: {environment: production, modelVersion: churn-xgb@3}
-    # approvals/churn-xgb/3/technical-review--alice.yaml   signed by alice
-    # approvals/churn-xgb/3/final-approval--dave.yaml      signed by dave, later
+Given, in the trusted base: people/ with alice (technical-review), carol (final-approval)
+and dan, the version's author, each with a signing key; and a low-tier model deployed:
 
-Failing (no risk-review approval for a medium-tier model)::
+```yaml
+# governance.yaml
+apiVersion: govern-as-code/v1
+kind: Portfolio
+metadata: {id: acme}
+spec:
+  environments: {production: {protected: true}}
+```
 
-    kind: Deployment
-    spec: {environment: production, modelVersion: churn-xgb@3}
-    # approvals/churn-xgb/3/technical-review--alice.yaml only
+```yaml
+# projects/p/models/m/model.yaml
+apiVersion: govern-as-code/v1
+kind: Model
+metadata: {id: m}
+spec: {project: p, task: classification, riskTier: low, owner: dan}
+```
+
+```yaml
+# projects/p/models/m/versions/1.yaml
+apiVersion: govern-as-code/v1
+kind: ModelVersion
+metadata: {id: m@1}
+spec:
+  model: m
+  version: "1"
+  created: 2026-10-20T09:00:00Z
+  createdBy: dan
+  artifact:
+    uri: s3://models/m/1/model.bin
+    digest: sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+  status: production
+  metrics: {performance: {auc: 0.81}}
+```
+
+```yaml
+# deployments/production/m.yaml
+apiVersion: govern-as-code/v1
+kind: Deployment
+metadata: {id: m-production}
+spec: {environment: production, modelVersion: m@1}
+```
+
+Passing (alice, then carol, each commit their approval signed with their own key; the digest
+is `gac digest m@1`):
+
+```yaml
+# approvals/m/1/technical-review--alice.yaml (signed by alice)
+apiVersion: govern-as-code/v1
+kind: Approval
+metadata: {id: m-1-technical-review-alice}
+spec:
+  subject: m@1
+  digest: sha256:2e30d4ff7d724700c84fa9574fc1e3034c74155a5515df39743f164a344dac43
+  role: technical-review
+  reviewer: alice
+  decision: approved
+  comment: Reviewed the evaluation report.
+  date: 2026-11-02T09:00:00Z
+```
+
+```yaml
+# approvals/m/1/final-approval--carol.yaml (signed by carol)
+apiVersion: govern-as-code/v1
+kind: Approval
+metadata: {id: m-1-final-approval-carol}
+spec:
+  subject: m@1
+  digest: sha256:2e30d4ff7d724700c84fa9574fc1e3034c74155a5515df39743f164a344dac43
+  role: final-approval
+  reviewer: carol
+  decision: approved
+  comment: Go.
+  date: 2026-11-03T09:00:00Z
+```
+
+Failing (dan, the author, commits alice's approval for her, unsigned):
+
+```yaml
+# approvals/m/1/technical-review--alice.yaml
+apiVersion: govern-as-code/v1
+kind: Approval
+metadata: {id: m-1-technical-review-alice}
+spec:
+  subject: m@1
+  digest: sha256:2e30d4ff7d724700c84fa9574fc1e3034c74155a5515df39743f164a344dac43
+  role: technical-review
+  reviewer: alice
+  decision: approved
+  comment: Reviewed the evaluation report.
+  date: 2026-11-02T09:00:00Z
+```
+
+```yaml
+# approvals/m/1/final-approval--carol.yaml (signed by carol)
+apiVersion: govern-as-code/v1
+kind: Approval
+metadata: {id: m-1-final-approval-carol}
+spec:
+  subject: m@1
+  digest: sha256:2e30d4ff7d724700c84fa9574fc1e3034c74155a5515df39743f164a344dac43
+  role: final-approval
+  reviewer: carol
+  decision: approved
+  comment: Go.
+  date: 2026-11-03T09:00:00Z
+```
 """
 
 from __future__ import annotations

@@ -5,24 +5,49 @@ its workflow, is in progress or complete, the project must carry a `spec.qualifi
 risk and feasibility, each 1 to 5) and its `qualification` stage must be complete, when its
 workflow or its stage list has one.
 
-Passing::
+Given:
 
-    kind: Project
-    spec:
-      workflow: standard
-      qualification: {value: 4, risk: 2, feasibility: 3, assessedBy: ana}
-      stages:
-        - {id: qualification, status: complete, completedBy: ana, completedOn: 2026-03-01}
-        - {id: development, status: in-progress}
+```yaml
+# workflows/standard.yaml
+apiVersion: govern-as-code/v1
+kind: Workflow
+metadata: {id: standard}
+spec:
+  stages:
+    - {id: qualification, title: Qualification}
+    - {id: development, title: Development}
+```
 
-Failing (development has started, but nobody qualified the project)::
+Passing:
 
-    kind: Project
-    spec:
-      workflow: standard
-      stages:
-        - {id: qualification, status: in-progress}
-        - {id: development, status: in-progress}
+```yaml
+# projects/churn.yaml
+apiVersion: govern-as-code/v1
+kind: Project
+metadata: {id: churn}
+spec:
+  owner: ana
+  workflow: standard
+  qualification: {value: 4, risk: 2, feasibility: 3, assessedBy: ana}
+  stages:
+    - {id: qualification, status: complete, completedBy: ana, completedOn: 2026-03-01}
+    - {id: development, status: in-progress}
+```
+
+Failing (development has started, but nobody qualified the project):
+
+```yaml
+# projects/churn.yaml
+apiVersion: govern-as-code/v1
+kind: Project
+metadata: {id: churn}
+spec:
+  owner: ana
+  workflow: standard
+  stages:
+    - {id: qualification, status: in-progress}
+    - {id: development, status: in-progress}
+```
 """
 
 from __future__ import annotations

@@ -5,15 +5,43 @@ version → model and author; approval → version (or trust-root document) and 
 deployment → version and a declared environment; people in every owner, sponsor, reviewer,
 completedBy and comment field.
 
-Passing::
+Given:
 
-    kind: Model
-    spec: {project: churn-prediction, task: classification, riskTier: high}
+```yaml
+# people/ana.yaml
+apiVersion: govern-as-code/v1
+kind: Person
+metadata: {id: ana}
+spec: {name: Ana Alves, email: ana@example.org, department: data-science}
+```
 
-Failing (no Project `churn` exists)::
+```yaml
+# projects/churn/project.yaml
+apiVersion: govern-as-code/v1
+kind: Project
+metadata: {id: churn}
+spec: {owner: ana}
+```
 
-    kind: Model
-    spec: {project: churn, task: classification, riskTier: high}
+Passing (the model's project and owner exist):
+
+```yaml
+# projects/churn/models/churn-xgb/model.yaml
+apiVersion: govern-as-code/v1
+kind: Model
+metadata: {id: churn-xgb}
+spec: {project: churn, task: classification, riskTier: high, owner: ana}
+```
+
+Failing (no Project `churn-prediction` exists):
+
+```yaml
+# projects/churn/models/churn-xgb/model.yaml
+apiVersion: govern-as-code/v1
+kind: Model
+metadata: {id: churn-xgb}
+spec: {project: churn-prediction, task: classification, riskTier: high, owner: ana}
+```
 """
 
 from __future__ import annotations

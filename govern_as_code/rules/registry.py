@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from govern_as_code.errors import UsageError
 from govern_as_code.problems import RuleInfo
 from govern_as_code.rules import (
     drift_threshold,
@@ -34,16 +33,6 @@ RULES: dict[str, RuleModule] = {
         foreign_manifest_linked,
     )
 }
-CORE_RULE_IDS = frozenset(CORE_CHECKS)
-
-
-def get_rule(rule_id: str) -> RuleModule:
-    try:
-        return RULES[rule_id]
-    except KeyError:
-        raise UsageError(
-            f"unknown rule {rule_id!r}", f"use one of: {', '.join(sorted(RULES))}"
-        ) from None
 
 
 def rule_infos() -> tuple[RuleInfo, ...]:

@@ -3,23 +3,56 @@
 When a Model sets `revalidateEveryDays`, each of its versions with `status: production` must
 have been validated within that many days: its `lastValidated` date (or, when it has none, the
 date it was `created`) plus `revalidateEveryDays` is the due date. A version still unvalidated
-`graceDays` (option, default 0) after its due date is reported, with the days overdue.
+`graceDays` (option, default 0) after its due date is reported, with the days overdue. The
+examples are judged on 2026-11-26.
 
-Passing (validated 2026-06-01, every 365 days: due 2027-06-01)::
+Given (revalidated every 180 days):
 
-    kind: ModelVersion
-    spec:
-      model: churn-xgb
-      status: production
-      lastValidated: 2026-06-01
+```yaml
+# projects/churn/models/churn-xgb/model.yaml
+apiVersion: govern-as-code/v1
+kind: Model
+metadata: {id: churn-xgb}
+spec: {project: churn, task: classification, riskTier: high, revalidateEveryDays: 180}
+```
 
-Failing (the model says `revalidateEveryDays: 180`; due 2026-03-02, long past)::
+Passing (validated 2026-09-01: due 2027-02-28):
 
-    kind: ModelVersion
-    spec:
-      model: churn-xgb
-      status: production
-      lastValidated: 2025-09-03
+```yaml
+# projects/churn/models/churn-xgb/versions/3.yaml
+apiVersion: govern-as-code/v1
+kind: ModelVersion
+metadata: {id: churn-xgb@3}
+spec:
+  model: churn-xgb
+  version: "3"
+  created: 2025-06-10T09:00:00Z
+  createdBy: ana
+  artifact:
+    uri: s3://models/churn-xgb/3
+    digest: sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+  status: production
+  lastValidated: 2026-09-01
+```
+
+Failing (validated 2025-09-03: due 2026-03-02, long past):
+
+```yaml
+# projects/churn/models/churn-xgb/versions/3.yaml
+apiVersion: govern-as-code/v1
+kind: ModelVersion
+metadata: {id: churn-xgb@3}
+spec:
+  model: churn-xgb
+  version: "3"
+  created: 2025-06-10T09:00:00Z
+  createdBy: ana
+  artifact:
+    uri: s3://models/churn-xgb/3
+    digest: sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+  status: production
+  lastValidated: 2025-09-03
+```
 """
 
 from __future__ import annotations

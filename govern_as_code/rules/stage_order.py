@@ -6,23 +6,48 @@ before it in the workflow (write `requires: []` for a stage that may run in para
 stage whose id is not in the project's workflow is reported, and so is a `complete` stage that
 does not say who completed it and when (`completedBy`, `completedOn`).
 
-Passing::
+Given:
 
-    kind: Project
-    spec:
-      workflow: standard
-      stages:
-        - {id: ideation, status: complete, completedBy: ana, completedOn: 2026-03-01}
-        - {id: qualification, status: in-progress}
+```yaml
+# workflows/standard.yaml
+apiVersion: govern-as-code/v1
+kind: Workflow
+metadata: {id: standard}
+spec:
+  stages:
+    - {id: ideation, title: Ideation}
+    - {id: qualification, title: Qualification}
+```
 
-Failing (`qualification` is complete but `ideation`, which it requires, is not)::
+Passing:
 
-    kind: Project
-    spec:
-      workflow: standard
-      stages:
-        - {id: ideation, status: in-progress}
-        - {id: qualification, status: complete, completedBy: ana, completedOn: 2026-03-01}
+```yaml
+# projects/churn.yaml
+apiVersion: govern-as-code/v1
+kind: Project
+metadata: {id: churn}
+spec:
+  owner: ana
+  workflow: standard
+  stages:
+    - {id: ideation, status: complete, completedBy: ana, completedOn: 2026-03-01}
+    - {id: qualification, status: in-progress}
+```
+
+Failing (`qualification` is complete but `ideation`, which it requires, is not):
+
+```yaml
+# projects/churn.yaml
+apiVersion: govern-as-code/v1
+kind: Project
+metadata: {id: churn}
+spec:
+  owner: ana
+  workflow: standard
+  stages:
+    - {id: ideation, status: in-progress}
+    - {id: qualification, status: complete, completedBy: ana, completedOn: 2026-03-01}
+```
 """
 
 from __future__ import annotations

@@ -7,10 +7,52 @@ base. A change that adds, edits or removes one of them must carry an Approval wh
 who is not the person being changed. Otherwise anyone could add their own key and approve
 their own model.
 
-Passing: `people/carol.yaml` changes and `approvals/Person/carol/governance-admin--li.yaml`
-approves the new digest, signed by li, a governance-admin.
+Given, in the trusted base: governance.yaml, and people/ with erin (governance-admin) and
+dan, each with a signing key:
 
-Failing: `people/mallory.yaml` adds a key, and no governance-admin approved `Person/mallory`.
+```yaml
+# governance.yaml
+apiVersion: govern-as-code/v1
+kind: Portfolio
+metadata: {id: acme}
+spec:
+  environments: {production: {protected: true}}
+```
+
+Passing (dan adds gina as a risk reviewer; erin approves the new document, signed):
+
+```yaml
+# people/gina.yaml
+apiVersion: govern-as-code/v1
+kind: Person
+metadata: {id: gina}
+spec: {name: Gina Gold, email: gina@acme.example, department: risk, roles: [risk-review]}
+```
+
+```yaml
+# approvals/Person/gina/governance-admin--erin.yaml (signed by erin)
+apiVersion: govern-as-code/v1
+kind: Approval
+metadata: {id: person-gina-governance-admin-erin}
+spec:
+  subject: Person/gina
+  digest: sha256:da1a0ae2e0d10b094601ae005198943be310c8b2bf2d7a4af7cbb913914e0c3b
+  role: governance-admin
+  reviewer: erin
+  decision: approved
+  comment: Gina joins the risk team.
+  date: 2026-11-03T09:00:00Z
+```
+
+Failing (dan adds gina, and no governance-admin approved `Person/gina`):
+
+```yaml
+# people/gina.yaml
+apiVersion: govern-as-code/v1
+kind: Person
+metadata: {id: gina}
+spec: {name: Gina Gold, email: gina@acme.example, department: risk, roles: [risk-review]}
+```
 """
 
 from __future__ import annotations

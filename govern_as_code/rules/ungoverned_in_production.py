@@ -5,17 +5,59 @@ which is fine for experiments. Once a deployment (native or a foreign manifest) 
 models' versions in a protected environment, the deployment is reported: version, model and
 project are followed from the deployment's subject.
 
-Passing (the project is governed, which is the default)::
+Given (a version of a model of project `churn`, deployed to production):
 
-    kind: Project
-    metadata: {id: churn}
-    spec: {owner: ana}
+```yaml
+# projects/churn/models/churn-xgb/model.yaml
+apiVersion: govern-as-code/v1
+kind: Model
+metadata: {id: churn-xgb}
+spec: {project: churn, task: classification, riskTier: low}
+```
 
-Failing (a version of a model of this project is deployed to production)::
+```yaml
+# projects/churn/models/churn-xgb/versions/3.yaml
+apiVersion: govern-as-code/v1
+kind: ModelVersion
+metadata: {id: churn-xgb@3}
+spec:
+  model: churn-xgb
+  version: "3"
+  created: 2026-01-10T09:00:00Z
+  createdBy: ana
+  artifact:
+    uri: s3://models/churn-xgb/3
+    digest: sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+  status: production
+```
 
-    kind: Project
-    metadata: {id: churn}
-    spec: {owner: ana, governed: false}
+```yaml
+# deployments/production/churn.yaml
+apiVersion: govern-as-code/v1
+kind: Deployment
+metadata: {id: churn-production}
+spec: {environment: production, modelVersion: churn-xgb@3}
+```
+
+Passing (the project is governed, which is the default):
+
+```yaml
+# projects/churn/project.yaml
+apiVersion: govern-as-code/v1
+kind: Project
+metadata: {id: churn}
+spec: {owner: ana}
+```
+
+Failing (the project is not governed):
+
+```yaml
+# projects/churn/project.yaml
+apiVersion: govern-as-code/v1
+kind: Project
+metadata: {id: churn}
+spec: {owner: ana, governed: false}
+```
 """
 
 from __future__ import annotations
