@@ -61,7 +61,11 @@ def indent(text: str, spaces: int) -> str:
 def test_an_ssh_key_that_does_not_parse_is_a_schema_error_with_its_line(tmp_path: Path) -> None:
     code, out = validate(
         tmp_path,
-        {"people/alice.yaml": person("    - type: ssh\n      publicKey: ssh-ed25519 AAAAnotakey\n")},
+        {
+            "people/alice.yaml": person(
+                "    - type: ssh\n      publicKey: ssh-ed25519 AAAAnotakey\n"
+            )
+        },
     )
     assert code == 1
     assert out.splitlines()[0] == (
