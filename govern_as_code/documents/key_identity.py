@@ -28,3 +28,9 @@ def normalise_fingerprint(key_type: str, written: str) -> str:
     if key_type == "openpgp":
         return "".join(written.split()).upper()
     return written.strip()
+
+
+def same_key(fingerprint: str) -> str:
+    """A fingerprint in the one form keys are compared in: SSH's base64 is case-sensitive,
+    OpenPGP's hex is not (gpg prints it in upper case)."""
+    return fingerprint if fingerprint.startswith("SHA256:") else fingerprint.upper()

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from govern_as_code.documents.digest import approvable_content, changed_fields, version_digest
+from govern_as_code.documents.key_identity import same_key
 from govern_as_code.documents.kinds import ApprovalDocument, ModelVersionDocument
 from govern_as_code.documents.validation import validate_data
 from govern_as_code.documents.yaml_loader import LoadError, parse_bytes
@@ -152,7 +153,7 @@ def trace_origin(commit: str, signature: CommitSignature | None, trust: TrustRoo
         )
     owner = trust.key_owner(signature.fingerprint)
     if owner is None:
-        shared = trust.shared_keys.get(signature.fingerprint.upper())
+        shared = trust.shared_keys.get(same_key(signature.fingerprint))
         whose = (
             f"which {' and '.join(shared)} both list, so it identifies nobody"
             if shared
@@ -162,9 +163,7 @@ def trace_origin(commit: str, signature: CommitSignature | None, trust: TrustRoo
             commit, None, f"commit {short} is signed by key {signature.fingerprint}, {whose}"
         )
     key = next(
-        k
-        for k in trust.people[owner].spec.keys
-        if k.identity.upper() == signature.fingerprint.upper()
+        k for k in trust.people[owner].spec.keys if k.identity == same_key(signature.fingerprint)
     )
     when = signature.time
     if (key.validAfter and when < key.validAfter) or (key.validBefore and when > key.validBefore):

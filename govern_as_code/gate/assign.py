@@ -164,7 +164,7 @@ def _resign_note(judged: Sequence[JudgedApproval], role: str, people: Sequence[s
         if item.role == role:
             latest[item.reviewer] = item
     again = [
-        f"{reviewer} re-signs ({item.state}: {item.detail.split(':', 1)[0]})"
+        f"{reviewer} signs again: their approval is {item.state}"
         for reviewer, item in sorted(latest.items())
         if item.approval.spec.decision == "approved"
         and item.state != "current"

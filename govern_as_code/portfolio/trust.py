@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from govern_as_code.documents.key_identity import same_key
 from govern_as_code.documents.kinds import PersonDocument, PolicyDocument, PortfolioSpec
 from govern_as_code.portfolio.model import Document, Portfolio
 
@@ -106,9 +107,9 @@ class TrustRoot:
 
     def key_owner(self, fingerprint: str) -> str | None:
         """The one person whose key has this fingerprint; a shared key belongs to nobody."""
-        wanted = fingerprint.upper()
+        wanted = same_key(fingerprint)
         for person in self.people.values():
-            if any(k.identity.upper() == wanted for k in person.spec.keys):
+            if any(k.identity == wanted for k in person.spec.keys):
                 return person.metadata.id
         return None
 
@@ -118,7 +119,7 @@ def shared_key_owners(people: Iterable[PersonDocument]) -> dict[str, tuple[str, 
     owners: dict[str, set[str]] = {}
     for person in people:
         for key in person.spec.keys:
-            owners.setdefault(key.identity.upper(), set()).add(person.metadata.id)
+            owners.setdefault(key.identity, set()).add(person.metadata.id)
     return {fp: tuple(sorted(ids)) for fp, ids in owners.items() if len(ids) > 1}
 
 
@@ -131,7 +132,7 @@ def shared_email_owners(people: Iterable[PersonDocument]) -> dict[str, tuple[str
 
 
 def _without_keys(person: PersonDocument, shared: set[str]) -> PersonDocument:
-    keys = [k for k in person.spec.keys if k.identity.upper() not in shared]
+    keys = [k for k in person.spec.keys if k.identity not in shared]
     if len(keys) == len(person.spec.keys):
         return person
     return person.model_copy(update={"spec": person.spec.model_copy(update={"keys": keys})})
