@@ -257,7 +257,7 @@ def _need_final_after(
     finals = usable.get(options.finalRole, [])
     note = "signed after all the approvals above"
     if finals:
-        note += f" (so {', '.join(sorted({f.reviewer for f in finals}))} signs again)"
+        note += f", so {', '.join(sorted({f.reviewer for f in finals}))} signs again"
     verdict.need(NeededSignature(options.finalRole, tuple(eligible), note, tuple(excluded)))
 
 
