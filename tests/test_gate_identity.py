@@ -274,3 +274,44 @@ def test_an_unsigned_rejection_that_was_deleted_never_was_a_decision(
     repo.commit(None, "Tidy approvals", "dan", when=feb(3), sign_with=None, remove=[BOB_REJECTS])
     _others_approve(repo)
     assert_passes(repo.assess())
+
+
+def test_a_rejection_kept_outside_approvals_is_found_too(keys: GateKeys, tmp_path: Path) -> None:
+    """Documents are found by kind: a rejection under signoffs/ deleted unsigned still blocks."""
+    repo = GateRepo.create(tmp_path / "repo", keys, people=PEOPLE)
+    elsewhere = "signoffs/bob-risk.yaml"
+    repo.approve(RISK, "bob", feb(2), decision="rejected", path=elsewhere)
+    deleted = repo.commit(None, "Tidy", "dan", when=feb(3), sign_with=None, remove=[elsewhere])
+    _others_approve(repo)
+    assert gate_for(repo.assess()).reasons == (
+        _deleted_reason(deleted).replace(BOB_REJECTS, elsewhere),
+    )
+
+
+# --- attacks on identities ---------------------------------------------------------------------
+
+
+def test_the_author_is_found_by_email_whatever_its_case(keys: GateKeys, tmp_path: Path) -> None:
+    """alice signs m@2's creation with her key, writing her email in capitals, names frank."""
+    repo = GateRepo.create(tmp_path / "repo", keys)
+    _new_version(repo, Identity("Alice", " ALICE@Acme.example"), keys.ssh["alice"])
+    _approve_v2(repo)
+    problem = find_problem(
+        repo.assess(), GATE, "missing a current, verified technical-review", exact=False
+    )
+    assert f"{approval_path(V2, TECH, 'alice')}: alice authored this version" in problem.hint
+
+
+def test_a_version_signed_outside_the_keys_validity_is_untraceable(
+    keys: GateKeys, tmp_path: Path
+) -> None:
+    repo = GateRepo.create(
+        tmp_path / "repo",
+        keys,
+        key_entries={"dan": [ssh_key_entry(keys.ssh["dan"], valid_before="2026-01-31T00:00:00Z")]},
+    )
+    commit = _new_version(repo, "dan", "own")
+    _approve_v2(repo)
+    (reason,) = gate_for(repo.assess()).reasons
+    assert f"commit {commit[:12]} is signed with dan's key" in reason
+    assert "outside the key's validity window" in reason

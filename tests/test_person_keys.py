@@ -205,3 +205,22 @@ def test_a_matching_fingerprint_is_accepted_as_written(tmp_path: Path, gpg_key: 
 def test_an_rsa_ssh_key_parses(tmp_path: Path) -> None:
     key = make_ssh_key(tmp_path, "rsa", "rsa")
     assert key_fingerprint("ssh", key.public_line) == key.fingerprint
+
+
+def test_a_validity_window_that_ends_before_it_starts_is_an_error(
+    tmp_path: Path, ssh_key: SshKey
+) -> None:
+    code, out = validate(
+        tmp_path,
+        {
+            "people/alice.yaml": person(
+                f"    - type: ssh\n      publicKey: {ssh_key.public_line}\n"
+                "      validAfter: 2026-02-01T00:00:00Z\n      validBefore: 2026-01-01T00:00:00Z\n"
+            )
+        },
+    )
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "people/alice.yaml:10:7: error schema: spec.keys.0: validBefore must be later than"
+        " validAfter"
+    )

@@ -18,7 +18,9 @@ from govern_as_code.evidence.signed_commits import SignatureVerifier
 from govern_as_code.git import FileDeletion, Repository
 from govern_as_code.portfolio.trust import TrustRoot
 
-APPROVALS_FOLDER = "approvals"
+# Documents are found by kind, not path: an Approval may have lived in any folder, so every
+# deleted YAML or JSON file of the branch is looked at.
+DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,9 @@ def removed_decisions(
     base = trust.revision
     if base is None or base == head:
         return ()
-    deletions = repo.deletions(base, head, [APPROVALS_FOLDER])
+    deletions = [
+        d for d in repo.deletions(base, head, []) if d.path.lower().endswith(DOCUMENT_SUFFIXES)
+    ]
     if not deletions:
         return ()
     found: dict[tuple[str, str, str, str], RemovedDecision] = {}
