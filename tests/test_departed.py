@@ -29,7 +29,7 @@ from gate_helpers import (
 )
 
 from govern_as_code.cli.main import cli
-from govern_as_code.commands.signoff import approval_path
+from govern_as_code.commands.signoff import approval_path, current_digest
 
 GATE = "production-requires-approvals"
 TRUST = "trust-changes-need-admin"
@@ -207,3 +207,21 @@ def test_a_departed_person_needs_a_date(keys: GateKeys, tmp_path: Path) -> None:
         exact=False,
     )
     assert problem.line > 1
+
+
+def test_a_departed_admin_cannot_approve_a_trust_change(keys: GateKeys, tmp_path: Path) -> None:
+    """erin, the only governance-admin, left on LEFT and signs a change to dan after it."""
+    repo = GateRepo.create(
+        tmp_path / "repo", keys, base_files={"people/erin.yaml": departed(keys, "erin")}
+    )
+    dan = repo.read("people/dan.yaml").replace("department: business", "department: sales")
+    repo.commit({"people/dan.yaml": dan}, "Move dan to sales", "dan", when=feb(11))
+    digest = current_digest(repo.root, "Person/dan")
+    repo.approve("governance-admin", "erin", feb(12), subject="Person/dan", digest=digest)
+    find_problem(
+        repo.assess(),
+        TRUST,
+        "Person/dan is changed by this change, which needs 1 more verified governance-admin"
+        f" approval(s) of digest {digest} (can give it: nobody)",
+        path="people/dan.yaml",
+    )

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 from govern_as_code.gate.context import GateContext
+from govern_as_code.gate.eligible import describe_who, resign_note, who_can_give
 from govern_as_code.gate.model import GateVerdict, JudgedApproval, NeededSignature
 from govern_as_code.gate.options import GateOptions
 
@@ -128,51 +129,6 @@ def staff_roles(
     return {**chosen, options.finalRole: final[0]} if final else None
 
 
-def who_can_give(
-    context: GateContext, role: str, authors: set[str], fills: Mapping[str, str]
-) -> tuple[list[str], list[str]]:
-    """The people who can give `role` now, and each holder who cannot, with the reason."""
-    eligible: list[str] = []
-    excluded: list[str] = []
-    for person in context.trust.holders(role):
-        ident = person.metadata.id
-        left = context.trust.departed_on(ident)
-        if ident in authors:
-            excluded.append(f"{ident} holds the role but authored the version")
-        elif left is not None and left <= context.today:
-            excluded.append(f"{ident} holds the role but departed on {left.isoformat()}")
-        elif ident in fills and fills[ident] != role:
-            excluded.append(f"{ident} holds the role but already fills {fills[ident]}")
-        else:
-            eligible.append(ident)
-    return eligible, excluded
-
-
-def describe_who(eligible: Sequence[str], excluded: Sequence[str]) -> str:
-    """`alice, frank`; when nobody can, the people who hold the role and why they cannot."""
-    if eligible:
-        return ", ".join(eligible)
-    if not excluded:
-        return "nobody holds this role"
-    return "nobody: " + "; ".join(excluded)
-
-
-def _resign_note(judged: Sequence[JudgedApproval], role: str, people: Sequence[str]) -> str:
-    """Who must sign again: a stale, expired or unverified approval still needs its reviewer."""
-    latest: dict[str, JudgedApproval] = {}
-    for item in judged:
-        if item.role == role:
-            latest[item.reviewer] = item
-    again = [
-        f"{reviewer} signs again: their approval is {item.state}"
-        for reviewer, item in sorted(latest.items())
-        if item.approval.spec.decision == "approved"
-        and item.state != "current"
-        and reviewer in people
-    ]
-    return "; ".join(again)
-
-
 def explain_assignment(
     roles: Sequence[str],
     usable: dict[str, list[JudgedApproval]],
@@ -187,7 +143,7 @@ def explain_assignment(
     for role in roles:
         if not usable.get(role):
             eligible, excluded = who_can_give(context, role, authors, fills)
-            note = _resign_note(judged, role, eligible)
+            note = resign_note(judged, role, eligible)
             verdict.need(NeededSignature(role, tuple(eligible), note, tuple(excluded)))
             verdict.reasons.append(
                 f"missing a current, verified {role} approval"
@@ -298,7 +254,7 @@ def check_final(
             f" (can give it: {who})"
         )
     else:
-        note = _resign_note(judged, role, eligible) or "signed after all the others"
+        note = resign_note(judged, role, eligible) or "signed after all the others"
         verdict.reasons.append(
             f"missing a current, verified {role} approval, signed after all"
             f" the others (can give it: {who})"

@@ -60,7 +60,7 @@ def check(context: RuleContext, options: Options) -> Iterator[Problem]:
             continue
         eligible = [
             p.metadata.id
-            for p in context.trust.holders(options.role)
+            for p in context.trust.holders(options.role, context.today)
             if p.metadata.id != change.ref.partition("/")[2]
         ]
         need = options.minApprovals - len(approvers)
