@@ -46,6 +46,15 @@ class FileChange:
     path: str
 
 
+@dataclass(frozen=True)
+class FileDeletion:
+    """A commit that deleted a path, with its parents (the path is in at least one)."""
+
+    commit: str
+    parents: tuple[str, ...]
+    path: str
+
+
 class Repository:
     """A git repository on disk."""
 
@@ -314,6 +323,40 @@ class Repository:
             args.append("-S")
         self._run(*args, "--", *paths)
         return self.resolve("HEAD")
+
+    # --- history of deleted files (gate identity rules) --------------------------------------
+
+    def deletions(self, since: str, rev: str, pathspecs: Sequence[str]) -> list[FileDeletion]:
+        """Every commit in `since..rev` that deleted one of the paths, newest first.
+
+        The full history is walked (no simplification) and a merge is compared with each
+        parent, so a deletion on a side branch or inside an evil merge is found too.
+        """
+        marker = f"gac-{secrets.token_hex(16)}:"
+        out = self._run(
+            "log",
+            f"--format={marker}%H %P",
+            "--full-history",
+            "--diff-merges=separate",
+            "--diff-filter=D",
+            "--name-only",
+            "-z",
+            "--no-renames",
+            f"{since}..{rev}",
+            "--",
+            *pathspecs,
+        )
+        found: dict[tuple[str, str], FileDeletion] = {}
+        header: list[str] | None = None
+        for field in out.decode("utf-8", "surrogateescape").split("\0"):
+            if field.startswith(marker):
+                header = field[len(marker) :].split()
+                continue
+            field = field.removeprefix("\n")
+            if field and header:
+                key = (header[0], field)
+                found.setdefault(key, FileDeletion(header[0], tuple(header[1:]), field))
+        return list(found.values())
 
 
 # --- scaffolding (`gac init`) ----------------------------------------------------------------

@@ -119,8 +119,10 @@ def test_the_job_summary_is_appended_with_what_is_missing_and_who_can_give_it(
             f"`{DEPLOYMENT}`",
             "`m@1`",
             "production",
-            "risk-review approval",
-            f"risk-review: {REVIEWERS['risk-review']}",
+            # The final approver signs last, so a new risk review needs a new final approval.
+            "risk-review approval<br>final-approval approval",
+            f"risk-review: {REVIEWERS['risk-review']}<br>"
+            f"final-approval: {REVIEWERS['final-approval']}",
         ]
     ]
     assert text.endswith("Ask for what is missing with `gac request-review MODEL@VERSION`.\n")

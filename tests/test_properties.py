@@ -26,7 +26,8 @@ SEEDS: dict[str, str] = {
     "  extensionSchemas:\n    Project: ext/project.json\n  exclude:\n    - drafts/**\n",
     "people/alice.yaml": H + "kind: Person\nmetadata:\n  id: alice\nspec:\n  name: Alice\n"
     "  email: alice@example.com\n  department: risk\n  roles: [model-risk, admin]\n"
-    "  keys:\n    - type: ssh\n      publicKey: ssh-ed25519 AAAAC3Nza alice\n"
+    "  keys:\n    - type: ssh\n      publicKey: ssh-ed25519"
+    " AAAAC3NzaC1lZDI1NTE5AAAAIKxDPAY2P9ve+8xvL061CkJ8OXvkxXuc8aNOGKILFSQX alice\n"
     "      validAfter: 2025-01-01T00:00:00Z\n  forge:\n    github: alice\n",
     "initiatives/retention.yaml": H + "kind: Initiative\nmetadata:\n  id: retention\nspec:\n"
     "  goal: Keep customers\n  owner: alice\n  sponsors: [alice]\n  status: active\n",

@@ -209,8 +209,9 @@ def approve(
 @click.option("--write", is_flag=True, help="Also write the request to review-requests/.")
 @repo_option
 @base_option
+@today_option
 @handle_errors
-def request_review(subject: str, write: bool, repo: Path, base: str | None) -> None:
+def request_review(subject: str, write: bool, repo: Path, base: str | None, today: object) -> None:
     """Show the approvals a subject still needs, who can give them, and a PR body.
 
     \b
@@ -220,13 +221,13 @@ def request_review(subject: str, write: bool, repo: Path, base: str | None) -> N
     from govern_as_code.commands.signoff import plan_review
 
     root = check_repo(repo)
-    plan = plan_review(root, subject, base)
+    plan = plan_review(root, subject, base, _day(today))
     if plan.passed:
         click.echo(f"{subject} has every approval it needs.")
     else:
         click.echo(f"{subject} still needs:")
-        for role, people in plan.missing.items():
-            click.echo(f"  {role}: {', '.join(people) or 'nobody holds this role'}")
+        for step in plan.steps:
+            click.echo(f"  {step.role}: {step.who()}" + (f" ({step.note})" if step.note else ""))
         for reason in plan.reasons:
             click.echo(f"  - {reason}")
     click.echo("\n--- pull-request body ---")

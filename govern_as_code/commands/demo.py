@@ -30,6 +30,8 @@ from govern_as_code.documents.kinds import (
     ProjectDocument,
 )
 from govern_as_code.errors import GovernError
+from govern_as_code.gate.assign import staff_roles
+from govern_as_code.gate.context import GateContext
 from govern_as_code.git import Repository
 from govern_as_code.portfolio import Portfolio, load_portfolio, open_source
 from govern_as_code.portfolio.trust import TrustRoot
@@ -194,34 +196,10 @@ def _commit_work(history: _History, portfolio: Portfolio, root: Path) -> None:
                     committed.add(model_doc.path)
 
 
-def _reviewers(
-    portfolio: Portfolio, roles: list[str], author: str, people: dict[str, PersonDocument]
-) -> dict[str, str] | None:
-    def search(index: int, chosen: dict[str, str]) -> dict[str, str] | None:
-        if index == len(roles):
-            return dict(chosen)
-        used = set(chosen.values())
-        departments = {people[p].spec.department for p in used}
-        for person_id, person in sorted(people.items()):
-            if (
-                roles[index] in person.spec.roles
-                and person_id != author
-                and person_id not in used
-                and person.spec.department not in departments
-            ):
-                chosen[roles[index]] = person_id
-                found = search(index + 1, chosen)
-                if found:
-                    return found
-                del chosen[roles[index]]
-        return None
-
-    return search(0, {})
-
-
 def _commit_approvals(history: _History, portfolio: Portfolio, now: datetime) -> list[str]:
     options = gate_options(TrustRoot.from_portfolio(portfolio))
     history.last = max(history.last, now - timedelta(days=21))
+    context = GateContext(portfolio, TrustRoot.from_portfolio(portfolio), now.date())
     written = []
     subjects = sorted(
         {
@@ -238,9 +216,8 @@ def _commit_approvals(history: _History, portfolio: Portfolio, now: datetime) ->
         model_doc = portfolio.get("Model", version.spec.model)
         assert model_doc is not None and isinstance(model_doc.model, ModelDocument)
         roles = list(options.roles[model_doc.model.spec.riskTier])
-        chosen = _reviewers(
-            portfolio, [*roles, options.finalRole], version.spec.createdBy, history.people
-        )
+        # The gate's own assignment rule, so the demo staffs approvals the gate accepts.
+        chosen = staff_roles(context, roles, options, {version.spec.createdBy})
         if chosen is None:
             raise GovernError(f"the example portfolio cannot staff the approvals of {subject}")
         for role in [*roles, options.finalRole]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import yaml
@@ -141,12 +141,36 @@ def approve(request: ApprovalRequest) -> tuple[str, str]:
 
 
 @dataclass(frozen=True)
+class NeededStep:
+    """One signature still needed: the role, who can give it (mentions), and why or when."""
+
+    role: str
+    people: tuple[str, ...]
+    note: str = ""
+    excluded: tuple[str, ...] = ()
+
+    def who(self) -> str:
+        """The people, or why nobody who holds the role can give it."""
+        if self.people:
+            return ", ".join(self.people)
+        return "nobody: " + "; ".join(self.excluded) if self.excluded else "nobody holds this role"
+
+
+@dataclass(frozen=True)
 class ReviewPlan:
+    """What a subject still needs. `steps` lists every signature in the order to give them:
+    the missing or stale roles first, then the final approval that must come last."""
+
     subject: str
     digest: str
     passed: bool
     reasons: tuple[str, ...]
-    missing: dict[str, list[str]]  # role -> people who can give it
+    steps: tuple[NeededStep, ...] = ()
+
+    @property
+    def missing(self) -> dict[str, list[str]]:
+        """role -> people who can give it, for every signature still needed."""
+        return {step.role: list(step.people) for step in self.steps}
 
     def pr_body(self) -> str:
         lines = [f"## Review request: {self.subject}", "", f"Digest: `{self.digest}`", ""]
@@ -154,9 +178,10 @@ class ReviewPlan:
             lines.append("All required approvals are present and verified.")
         else:
             lines.append("Still needed:")
-            for role, people in self.missing.items():
-                mentions = ", ".join(f"@{p}" for p in people) or "nobody holds this role"
-                lines.append(f"- [ ] **{role}**: {mentions}")
+            for step in self.steps:
+                mentions = ", ".join(f"@{p}" for p in step.people) if step.people else step.who()
+                note = f" ({step.note})" if step.note else ""
+                lines.append(f"- [ ] **{step.role}**: {mentions}{note}")
             lines += [
                 "",
                 "Each reviewer runs:",
@@ -171,9 +196,14 @@ class ReviewPlan:
         return "\n".join(lines) + "\n"
 
 
-def plan_review(root: Path, subject: str, base: str | None = None) -> ReviewPlan:
-    """What `subject` still needs, who can give it, and a ready pull-request body."""
-    assessment = assess(LintRequest(root, base=base))
+def plan_review(
+    root: Path, subject: str, base: str | None = None, today: date | None = None
+) -> ReviewPlan:
+    """What `subject` still needs, who can give it, and a ready pull-request body.
+
+    `today` pins the day that expiry is judged on (the CLI's hidden --today), as in lint.
+    """
+    assessment = assess(LintRequest(root, base=base, today=today))
     context = assessment.context
     ignore = (root / IGNORE_FILE).read_bytes() if (root / IGNORE_FILE).is_file() else b""
     digest = subject_digest(context.portfolio, subject, ignore)
@@ -184,24 +214,24 @@ def plan_review(root: Path, subject: str, base: str | None = None) -> ReviewPlan
         problems = list(rule.check(context, admin))
         mine = [p for p in problems if p.subject == subject]
         holders = [
-            p.metadata.id
-            for p in context.trust.holders(admin.role)
+            _mention(context.trust, p.metadata.id)
+            for p in context.trust.holders(admin.role, context.today)
             if p.metadata.id != subject.partition("/")[2]
         ]
-        return ReviewPlan(
-            subject,
-            digest,
-            not mine,
-            tuple(p.message for p in mine),
-            {admin.role: holders} if mine else {},
-        )
+        steps: tuple[NeededStep, ...] = (NeededStep(admin.role, tuple(holders)),) if mine else ()
+        return ReviewPlan(subject, digest, not mine, tuple(p.message for p in mine), steps)
     options = gate_options(context.trust)
     verdict = evaluate(context, subject, options)
-    missing = {
-        role: [_mention(context.trust, p) for p in verdict.eligible.get(role, [])]
-        for role in verdict.missing_roles
-    }
-    return ReviewPlan(subject, digest, verdict.passed, tuple(verdict.reasons), missing)
+    steps = tuple(
+        NeededStep(
+            need.role,
+            tuple(_mention(context.trust, p) for p in need.people),
+            need.note,
+            need.excluded,
+        )
+        for need in verdict.needed
+    )
+    return ReviewPlan(subject, digest, verdict.passed, tuple(verdict.reasons), steps)
 
 
 def _mention(trust: TrustRoot, person: str) -> str:

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 import pathspec
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
+from govern_as_code.documents.key_identity import key_fingerprint, normalise_fingerprint
 from govern_as_code.documents.types import (
     SLUG_PATTERN,
     SUBJECT_PATTERN,
@@ -143,11 +144,44 @@ def _glob_spec(glob: str) -> pathspec.GitIgnoreSpec:
 
 
 class SigningKey(StrictModel):
+    """A signing key of a person. It must parse: a key that cannot be read would otherwise be
+    dropped in silence, and with it the only proof of who signed what (DESIGN §3)."""
+
     type: Literal["ssh", "openpgp"]
     publicKey: Text
     fingerprint: Text | None = None
     validAfter: IsoDateTime | None = None
     validBefore: IsoDateTime | None = None
+
+    @model_validator(mode="after")
+    def _key_parses(self) -> SigningKey:
+        try:
+            actual = key_fingerprint(self.type, self.publicKey)
+        except ValueError as exc:
+            raise ValueError(
+                f"publicKey is not a valid {self.type} public key: {exc}; paste the key as"
+                + (
+                    " `ssh-keygen -y -f KEY` prints it"
+                    if self.type == "ssh"
+                    else " `gpg --armor --export FINGERPRINT` prints it"
+                )
+            ) from None
+        if (
+            self.fingerprint is not None
+            and normalise_fingerprint(self.type, self.fingerprint) != actual
+        ):
+            raise ValueError(
+                f"fingerprint {self.fingerprint!r} is not the fingerprint of publicKey"
+                f" ({actual}): correct it or remove it"
+            )
+        if self.validAfter and self.validBefore and self.validBefore <= self.validAfter:
+            raise ValueError("validBefore must be later than validAfter")
+        return self
+
+    @property
+    def identity(self) -> str:
+        """The key's fingerprint, as signature verification reports it."""
+        return key_fingerprint(self.type, self.publicKey)
 
 
 class ForgeLogins(StrictModel):
@@ -155,13 +189,34 @@ class ForgeLogins(StrictModel):
     gitlab: Text | None = None
 
 
+PersonStatus = Literal["active", "departed"]
+# One address, no surrounding or inner whitespace: identities are compared by email.
+EMAIL_PATTERN = r"^[^\s@]+@[^\s@]+$"
+
+
 class PersonSpec(StrictModel):
     name: Text
-    email: Text
+    email: Annotated[str, StringConstraints(strict=True, pattern=EMAIL_PATTERN, max_length=320)]
     department: Slug
     roles: list[Role] = Field(default_factory=list)
     keys: list[SigningKey] = Field(default_factory=list)
     forge: ForgeLogins = Field(default_factory=ForgeLogins)
+    # People are marked departed, never deleted, so their past sign-offs stay verifiable.
+    status: PersonStatus = "active"
+    departedOn: IsoDate | None = None
+
+    @model_validator(mode="after")
+    def _departure_is_dated(self) -> PersonSpec:
+        if self.status == "departed" and self.departedOn is None:
+            raise ValueError("a departed person needs departedOn: the date they left")
+        if self.status == "active" and self.departedOn is not None:
+            raise ValueError("departedOn is set but status is active: set status: departed")
+        return self
+
+    @property
+    def email_key(self) -> str:
+        """The email as identities are compared: case and surrounding space do not count."""
+        return self.email.strip().casefold()
 
 
 class InitiativeSpec(StrictModel):

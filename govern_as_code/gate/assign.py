@@ -1,13 +1,17 @@
-"""Which approvals can fill which role, the assignment of reviewers to roles, and the final
-approver who signs last."""
+"""Which approvals can fill which role, the assignment of reviewers to roles, the final
+approver who signs last, and who can still give what is missing."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 from govern_as_code.gate.context import GateContext
-from govern_as_code.gate.model import GateVerdict, JudgedApproval
+from govern_as_code.gate.eligible import describe_who, resign_note, who_can_give
+from govern_as_code.gate.model import GateVerdict, JudgedApproval, NeededSignature
 from govern_as_code.gate.options import GateOptions
+
+T = TypeVar("T")
 
 
 def usable_for_role(
@@ -17,6 +21,7 @@ def usable_for_role(
     context: GateContext,
     verdict: GateVerdict,
 ) -> list[JudgedApproval]:
+    """Each reviewer's latest decision for `role`, kept when it is an approval that counts."""
     usable = []
     latest_per_reviewer: dict[str, JudgedApproval] = {}
     for item in judged:
@@ -25,18 +30,23 @@ def usable_for_role(
     for reviewer, item in sorted(latest_per_reviewer.items()):
         if item.approval.spec.decision != "approved":
             continue
+        path = item.document.path
         if item.state != "current":
-            verdict.hints.append(f"{item.document.path}: {item.detail}")
+            verdict.hints.append(f"{path}: {item.detail}")
             continue
         if reviewer in authors:
+            verdict.hints.append(f"{path}: {reviewer} authored this version and cannot approve it")
+            continue
+        left = context.trust.departed_on(reviewer)
+        if left is not None and item.time.date() >= left:
             verdict.hints.append(
-                f"{item.document.path}: {reviewer} authored this version and cannot approve it"
+                f"{path}: {reviewer} departed on {left.isoformat()} and signed this on"
+                f" {item.time.date().isoformat()}; a departed person holds no role from that date"
             )
             continue
-        if not context.trust.holds(reviewer, role):
+        if not context.trust.holds(reviewer, role, item.time):
             verdict.hints.append(
-                f"{item.document.path}: {reviewer} does not hold the role"
-                f" {role} in the trusted base"
+                f"{path}: {reviewer} does not hold the role {role} in the trusted base"
             )
             continue
         usable.append(item)
@@ -48,24 +58,28 @@ def _department(context: GateContext, person: str) -> str:
     return found.spec.department if found else ""
 
 
-def assign(
+def search_assignment(
     roles: Sequence[str],
-    usable: dict[str, list[JudgedApproval]],
+    candidates: Mapping[str, Sequence[T]],
+    person_of: Callable[[T], str],
+    department_of: Callable[[str], str],
     distinct: bool,
-    context: GateContext,
-) -> dict[str, JudgedApproval] | None:
-    """Distinct people (and departments, if asked) for every role, by backtracking."""
+) -> dict[str, T] | None:
+    """Distinct people (and departments, if asked) for every role, by backtracking.
 
-    def search(index: int, chosen: dict[str, JudgedApproval]) -> dict[str, JudgedApproval] | None:
+    The one assignment rule, shared by the gate (over approvals) and by whoever plans who
+    should review (over people), so the two can never disagree.
+    """
+
+    def search(index: int, chosen: dict[str, T]) -> dict[str, T] | None:
         if index == len(roles):
             return dict(chosen)
         role = roles[index]
-        people = {c.reviewer for c in chosen.values()}
-        departments = {_department(context, c.reviewer) for c in chosen.values()}
-        for candidate in usable.get(role, []):
-            if candidate.reviewer in people:
-                continue
-            if distinct and _department(context, candidate.reviewer) in departments:
+        people = {person_of(c) for c in chosen.values()}
+        departments = {department_of(person_of(c)) for c in chosen.values()}
+        for candidate in candidates.get(role, []):
+            person = person_of(candidate)
+            if person in people or (distinct and department_of(person) in departments):
                 continue
             chosen[role] = candidate
             found = search(index + 1, chosen)
@@ -77,8 +91,42 @@ def assign(
     return search(0, {})
 
 
-def _eligible(context: GateContext, role: str, exclude: set[str]) -> list[str]:
-    return [p.metadata.id for p in context.trust.holders(role) if p.metadata.id not in exclude]
+def assign(
+    roles: Sequence[str],
+    usable: dict[str, list[JudgedApproval]],
+    distinct: bool,
+    context: GateContext,
+) -> dict[str, JudgedApproval] | None:
+    """The approvals that fill every required role, one distinct reviewer each."""
+    return search_assignment(
+        roles, usable, lambda j: j.reviewer, lambda p: _department(context, p), distinct
+    )
+
+
+def staff_roles(
+    context: GateContext, roles: Sequence[str], options: GateOptions, authors: set[str]
+) -> dict[str, str] | None:
+    """Who could give every required role and then the final approval, by the gate's rules.
+
+    People who hold the role in the trusted base, are active today and did not author the
+    version; one person per role, departments distinct when the policy says so.
+    """
+
+    def people(role: str) -> list[str]:
+        eligible, _ = who_can_give(context, role, authors, {})
+        return eligible
+
+    chosen = search_assignment(
+        roles,
+        {role: people(role) for role in roles},
+        lambda p: p,
+        lambda p: _department(context, p),
+        options.distinctDepartments,
+    )
+    if chosen is None:
+        return None
+    final = [p for p in people(options.finalRole) if p not in chosen.values()]
+    return {**chosen, options.finalRole: final[0]} if final else None
 
 
 def explain_assignment(
@@ -88,28 +136,45 @@ def explain_assignment(
     context: GateContext,
     verdict: GateVerdict,
     authors: set[str],
+    judged: Sequence[JudgedApproval] = (),
 ) -> None:
+    """Why no assignment exists, and every signature still needed (the final one last)."""
+    fills = {c.reviewer: role for role in roles for c in usable.get(role, [])}
     for role in roles:
         if not usable.get(role):
-            verdict.missing_roles.append(role)
-            verdict.eligible[role] = _eligible(context, role, authors)
-            who = ", ".join(verdict.eligible[role]) or "nobody holds this role"
+            eligible, excluded = who_can_give(context, role, authors, fills)
+            note = resign_note(judged, role, eligible)
+            verdict.need(NeededSignature(role, tuple(eligible), note, tuple(excluded)))
             verdict.reasons.append(
-                f"missing a current, verified {role} approval (can give it: {who})"
+                f"missing a current, verified {role} approval"
+                f" (can give it: {describe_who(eligible, excluded)})"
             )
-    if verdict.missing_roles:
-        return
+    if not verdict.missing_roles:
+        _explain_clash(roles, usable, options, context, verdict, authors)
+    _need_final_after(roles, usable, options, context, verdict, authors)
+
+
+def _explain_clash(
+    roles: Sequence[str],
+    usable: dict[str, list[JudgedApproval]],
+    options: GateOptions,
+    context: GateContext,
+    verdict: GateVerdict,
+    authors: set[str],
+) -> None:
     by_person: dict[str, list[str]] = {}
     for role in roles:
         for candidate in usable[role]:
             by_person.setdefault(candidate.reviewer, []).append(role)
-    shared = {p: r for p, r in by_person.items() if len(r) > 1}
-    if shared:
-        for person, person_roles in sorted(shared.items()):
-            verdict.reasons.append(
-                f"one person fills at most one role: {person} is the"
-                f" approver for {', '.join(person_roles)}"
-            )
+    for person, person_roles in sorted((p, r) for p, r in by_person.items() if len(r) > 1):
+        verdict.reasons.append(
+            f"one person fills at most one role: {person} is the"
+            f" approver for {', '.join(person_roles)}"
+        )
+        for role in person_roles[1:]:
+            eligible, excluded = who_can_give(context, role, authors | {person}, {})
+            note = f"someone other than {person}, who already fills {person_roles[0]}"
+            verdict.need(NeededSignature(role, tuple(eligible), note, tuple(excluded)))
     if options.distinctDepartments:
         departments: dict[str, set[str]] = {}
         for role in roles:
@@ -129,7 +194,27 @@ def explain_assignment(
             f" every role ({', '.join(roles)})"
         )
     for role in roles:
-        verdict.eligible[role] = _eligible(context, role, authors)
+        if role not in verdict.eligible:
+            verdict.eligible[role], _ = who_can_give(context, role, authors, {})
+
+
+def _need_final_after(
+    roles: Sequence[str],
+    usable: dict[str, list[JudgedApproval]],
+    options: GateOptions,
+    context: GateContext,
+    verdict: GateVerdict,
+    authors: set[str],
+) -> None:
+    # Whatever is signed next comes after any final approval given so far, so the final
+    # approval must be signed (again) after it.
+    fills = {c.reviewer: role for role in roles for c in usable.get(role, [])}
+    eligible, excluded = who_can_give(context, options.finalRole, authors, fills)
+    finals = usable.get(options.finalRole, [])
+    note = "signed after all the approvals above"
+    if finals:
+        note += f", so {', '.join(sorted({f.reviewer for f in finals}))} signs again"
+    verdict.need(NeededSignature(options.finalRole, tuple(eligible), note, tuple(excluded)))
 
 
 def check_final(
@@ -139,7 +224,9 @@ def check_final(
     context: GateContext,
     verdict: GateVerdict,
     authors: set[str],
+    judged: Sequence[JudgedApproval] = (),
 ) -> None:
+    """The final approval: by someone who filled no other role, signed after all of them."""
     used = {a.reviewer for a in assignment.values()}
     last = max((a.time for a in assignment.values()), default=None)
     role = options.finalRole
@@ -148,24 +235,28 @@ def check_final(
     if in_order:
         verdict.assignment[role] = in_order[-1].reviewer
         return
-    verdict.missing_roles.append(role)
-    verdict.eligible[role] = _eligible(context, role, authors | used)
-    who = ", ".join(verdict.eligible[role]) or "nobody else holds this role"
+    fills = {a.reviewer: r for r, a in assignment.items()}
+    eligible, excluded = who_can_give(context, role, authors, fills)
+    who = describe_who(eligible, excluded)
     if candidates and last is not None:
         early = candidates[-1]
+        note = f"{early.reviewer} signs again, after {last.isoformat()}"
         verdict.reasons.append(
             f"the final approval by {early.reviewer} ({early.time.isoformat()}) was signed"
             f" before the last required approval ({last.isoformat()}); the final approver must"
             f" sign last (can give it: {who})"
         )
     elif finals:
+        note = "by someone who filled no other role"
         verdict.reasons.append(
             f"the final approval must come from someone who filled no other"
             f" role: {', '.join(f.reviewer for f in finals)} already did"
             f" (can give it: {who})"
         )
     else:
+        note = resign_note(judged, role, eligible) or "signed after all the others"
         verdict.reasons.append(
             f"missing a current, verified {role} approval, signed after all"
             f" the others (can give it: {who})"
         )
+    verdict.need(NeededSignature(role, tuple(eligible), note, tuple(excluded)))

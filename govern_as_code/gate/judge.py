@@ -26,6 +26,7 @@ def judge_approvals(context: GateContext, subject: str, max_age_days: int) -> li
         time = found.signed_at if found and found.signed_at else approval.spec.date
         if found is None or not found.verified:
             reason = found.reason if found else "no history to verify it against"
+            reason += _shared_key_note(context, approval.spec.reviewer)
             judged.append(
                 JudgedApproval(
                     document, approval, found, "unverified", f"not verified: {reason}", time
@@ -58,3 +59,17 @@ def judge_approvals(context: GateContext, subject: str, max_age_days: int) -> li
         else:
             judged.append(JudgedApproval(document, approval, found, "current", "", time))
     return sorted(judged, key=lambda j: (j.time, j.document.path))
+
+
+def _shared_key_note(context: GateContext, reviewer: str) -> str:
+    """Why a reviewer's key may not count: another Person lists it too."""
+    shared = [
+        (fingerprint, people)
+        for fingerprint, people in sorted(context.trust.shared_keys.items())
+        if reviewer in people
+    ]
+    return "".join(
+        f"; key {fingerprint} is listed for {' and '.join(people)}, and a key that identifies"
+        " more than one person counts for nobody"
+        for fingerprint, people in shared
+    )

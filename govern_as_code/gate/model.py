@@ -49,15 +49,41 @@ class JudgedApproval:
         )
 
 
+@dataclass(frozen=True)
+class NeededSignature:
+    """One signature the version still needs: the role, who can give it, and why.
+
+    `excluded` names people who hold the role but cannot give it, each with the reason
+    (authored the version, departed, already fills another role).
+    """
+
+    role: str
+    people: tuple[str, ...]
+    note: str = ""
+    excluded: tuple[str, ...] = ()
+
+
 @dataclass
 class GateVerdict:
+    """The verdict on one version. `needed` lists every signature still to give, in order:
+    the required roles first, then the final approval that must come after them."""
+
     subject: str
     reasons: list[str] = field(default_factory=list)
     hints: list[str] = field(default_factory=list)
     assignment: dict[str, str] = field(default_factory=dict)
     missing_roles: list[str] = field(default_factory=list)
     eligible: dict[str, list[str]] = field(default_factory=dict)
+    needed: list[NeededSignature] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
         return not self.reasons
+
+    def need(self, signature: NeededSignature) -> None:
+        """Record a needed signature (once per role) and the role as missing."""
+        if signature.role not in self.missing_roles:
+            self.missing_roles.append(signature.role)
+        self.eligible[signature.role] = list(signature.people)
+        if all(n.role != signature.role for n in self.needed):
+            self.needed.append(signature)

@@ -51,19 +51,22 @@ def _evaluate(context: GateContext, subject: str, options: GateOptions) -> GateV
     base_version = _in_base(context, "ModelVersion", subject)
     if isinstance(base_version, ModelVersionDocument):
         authors.add(base_version.spec.createdBy)  # editing createdBy must not dodge the check
+    verdict.reasons.extend(_untraceable(context, subject))
     judged = judge_approvals(context, subject, options.maxAgeDays)
     verdict.reasons.extend(_outstanding_rejections(judged))
     verdict.reasons.extend(_removed_rejections(context, subject))
+    verdict.reasons.extend(_deleted_decisions(context, subject, judged))
     verdict.reasons.extend(_tampered(judged))
     usable: dict[str, list[JudgedApproval]] = {}
     for role in [*roles, options.finalRole]:
         usable[role] = usable_for_role(judged, role, authors, context, verdict)
     assignment = assign(roles, usable, options.distinctDepartments, context)
     if assignment is None:
-        explain_assignment(roles, usable, options, context, verdict, authors)
+        explain_assignment(roles, usable, options, context, verdict, authors, judged)
         return verdict
     verdict.assignment = {role: a.reviewer for role, a in assignment.items()}
-    check_final(assignment, usable.get(options.finalRole, []), options, context, verdict, authors)
+    finals = usable.get(options.finalRole, [])
+    check_final(assignment, finals, options, context, verdict, authors, judged)
     return verdict
 
 
@@ -104,6 +107,68 @@ def _removed_rejections(context: GateContext, subject: str) -> Iterator[str]:
                 f"{said} altered that decision without {approval.spec.reviewer}'s signature;"
                 " a decision is replaced by a newer signed one, never edited by someone else"
             )
+
+
+def _untraceable(context: GateContext, subject: str) -> Iterator[str]:
+    """The commit that created a gated version must trace to a registered person.
+
+    Otherwise its real author is unknown and could approve it under another `createdBy`.
+    """
+    history = context.history
+    if subject not in history.traced:
+        return
+    origin = history.origins.get(subject)
+    if origin is None:
+        yield (
+            f"the file of {subject} is not committed, so nobody can tell who authored it;"
+            " commit it, signed with the key in your Person document"
+        )
+    elif origin.person is None:
+        yield (
+            f"the commit that created {subject} does not trace to a person of the trusted"
+            f" base: {origin.reason}; the gate cannot tell who authored it, so nobody can"
+            " approve it. Have its author create the version again in a commit signed with"
+            " the key in their Person document"
+        )
+
+
+def _deleted_decisions(
+    context: GateContext, subject: str, judged: Sequence[JudgedApproval]
+) -> Iterator[str]:
+    """A signed rejection made and deleted on the branch stands until its reviewer says so.
+
+    The reviewer lifts it by signing the deletion, or by a newer signed decision for the
+    same role (any verified approval file of theirs dated after it).
+    """
+    base = context.trust.portfolio
+    in_base = (
+        {
+            d.path
+            for d in base.approvals_of(subject)
+            if isinstance(d.model, ApprovalDocument) and d.model.spec.decision != "approved"
+        }
+        if base is not None and base is not context.portfolio
+        else set()
+    )
+    for removed in context.history.removed:
+        if removed.subject != subject or removed.removal_signed or removed.path in in_base:
+            continue  # a decision still in the base is judged by _removed_rejections
+        newer = [
+            j
+            for j in judged
+            if j.reviewer == removed.reviewer
+            and j.role == removed.role
+            and j.state != "unverified"
+            and j.time > removed.signed_at
+        ]
+        if newer:
+            continue
+        yield (
+            f"{removed.reviewer} {removed.decision} it as {removed.role} on"
+            f" {removed.signed_at.date().isoformat()} ({removed.path}), and commit"
+            f" {removed.deleted_in[:12]} deleted that decision without {removed.reviewer}'s"
+            " signature; it stands until the reviewer signs a newer decision or its removal"
+        )
 
 
 def _verified(context: GateContext, path: str) -> bool:

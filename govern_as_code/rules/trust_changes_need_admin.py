@@ -53,6 +53,12 @@ kind: Person
 metadata: {id: gina}
 spec: {name: Gina Gold, email: gina@acme.example, department: risk, roles: [risk-review]}
 ```
+
+It also guards identities, whatever the approvals say. People are marked departed
+(`status: departed`, `departedOn`), never deleted, so their past sign-offs stay verifiable;
+a departed person is never made active again (a new person gets a new id). A key (by
+fingerprint, whatever its comment) or an email (case and spaces aside) identifies one
+person: listed for two, it is an error, and it counts for nobody.
 """
 
 from __future__ import annotations
@@ -65,6 +71,7 @@ from govern_as_code.documents.kinds import ApprovalDocument
 from govern_as_code.portfolio.trust_changes import TrustChange, trust_changes
 from govern_as_code.problems import Problem
 from govern_as_code.rules.base import RuleContext
+from govern_as_code.rules.identities import identity_problems
 
 ID = "trust-changes-need-admin"
 SUMMARY = "Changes to people, policies, workflows or governance.yaml need admin approval."
@@ -78,13 +85,16 @@ class Options(BaseModel):
 
 
 def check(context: RuleContext, options: Options) -> Iterator[Problem]:
+    yield from identity_problems(context.trust.portfolio, context.portfolio)
     for change in trust_changes(context.trust.portfolio, context.portfolio, context.ignore):
+        if change.action == "removed" and change.ref.startswith("Person/"):
+            continue  # reported by identity_problems: people are never deleted
         approvers = _approvers(context, change, options.role)
         if len(approvers) >= options.minApprovals:
             continue
         eligible = [
             p.metadata.id
-            for p in context.trust.holders(options.role)
+            for p in context.trust.holders(options.role, context.today)
             if p.metadata.id != change.ref.partition("/")[2]
         ]
         need = options.minApprovals - len(approvers)
@@ -115,7 +125,7 @@ def _approvers(context: RuleContext, change: TrustChange, role: str) -> set[str]
             and spec.digest == change.digest
             and proof is not None
             and proof.verified
-            and context.trust.holds(spec.reviewer, role)
+            and context.trust.holds(spec.reviewer, role, proof.signed_at or context.today)
             and spec.reviewer != change.ref.partition("/")[2]
         ):
             found.add(spec.reviewer)
