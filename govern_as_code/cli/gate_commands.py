@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,12 +18,16 @@ from govern_as_code.cli.common import (
     repo_option,
 )
 
+if TYPE_CHECKING:
+    from govern_as_code.commands.assess import Assessment
+
 base_option = click.option(
     "--base",
     default=None,
     metavar="REF",
-    help="The trusted base revision (default: governance.yaml trust.base,"
-    " else the merge-base with origin/HEAD or main).",
+    help="The trusted base: a branch, a full ref or a full commit id (default:"
+    " governance.yaml trust.base, else the merge-base with origin/HEAD or main). An"
+    " ambiguous name (a tag and a branch both called main) is refused.",
 )
 today_option = click.option(
     "--today",
@@ -35,6 +40,12 @@ today_option = click.option(
 
 def _day(value: object) -> date | None:
     return value.date() if value is not None else None  # type: ignore[attr-defined]
+
+
+def _say_base(result: Assessment) -> None:
+    """Name the trust root on stderr, so stdout stays pure json/sarif/junit."""
+    if result.base is not None:
+        click.echo(f"trusted base: {result.base.describe()}", err=True)
 
 
 @click.command()
@@ -54,6 +65,7 @@ def lint(repo: Path, base: str | None, fmt: str, output: Path | None, today: obj
     from govern_as_code.commands.assess import LintRequest, assess
 
     result = assess(LintRequest(check_repo(repo), base=base, today=_day(today)))
+    _say_base(result)
     sys.exit(emit_report(result.report, fmt, output))
 
 
@@ -97,6 +109,7 @@ def check_deploy(
         if not full.is_file():
             raise UsageError(f"{manifest} does not exist", "name an existing manifest file")
     result = assess(LintRequest(root, base=base, today=_day(today), only_paths=relative))
+    _say_base(result)
     gated = {g.deployment for g in result.report.gates}
     unknown = [p for p in relative if p not in gated]
     if unknown:
