@@ -189,6 +189,9 @@ def openpgp_key_fingerprints(armored_public_key: str, gpg_program: str = GPG_PRO
             home,
             ["--with-colons", "--import-options", "show-only", "--import"],
             armored_public_key.encode("utf-8"),
+            # With `--trust-model always` gpg wants a trustdb to show an expired key and
+            # shows nothing instead; a key that expired since it signed must still be known.
+            trust_always=False,
         )
     finally:
         shutil.rmtree(home, ignore_errors=True)
@@ -324,9 +327,10 @@ def _make_home() -> Path:
 
 
 def _run_gpg(
-    gpg_program: str, home: Path, arguments: list[str], stdin: bytes
+    gpg_program: str, home: Path, arguments: list[str], stdin: bytes, *, trust_always: bool = True
 ) -> subprocess.CompletedProcess[bytes]:
-    command = [gpg_program, "--homedir", str(home), *_BASE_OPTIONS, *arguments]
+    options = _BASE_OPTIONS if trust_always else _BASE_OPTIONS[:-2]
+    command = [gpg_program, "--homedir", str(home), *options, *arguments]
     # GNUPGHOME is overridden too so that no helper gpg spawns can reach the user's home.
     environment = {**os.environ, "GNUPGHOME": str(home), "LC_ALL": "C", "LANGUAGE": "C"}
     try:
