@@ -195,11 +195,10 @@ class Repository:
             return ResolvedRef(name, self.resolve(name))
         matches = [rule.format(name) for rule in _SHORT_NAME_RULES if rule.format(name) in refs]
         remote = f"refs/remotes/origin/{name}"
-        if remote in refs and remote not in matches:
-            # The local branch of a clone tracks its remote namesake; anything else called
-            # `name` (a tag, say) beside the remote branch could be standing in for it.
-            if matches != [f"refs/heads/{name}"]:
-                matches.append(remote)
+        # The local branch of a clone tracks its remote namesake; anything else called `name`
+        # (a tag, say) beside the remote branch could be standing in for it.
+        if remote in refs and remote not in matches and matches != [f"refs/heads/{name}"]:
+            matches.append(remote)
         if len(matches) > 1:
             raise GitError(
                 f"the name {name!r} is ambiguous: it could be {' or '.join(matches)}",

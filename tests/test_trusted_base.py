@@ -17,8 +17,8 @@ from click.testing import CliRunner, Result
 from gate_helpers import (
     GateKeys,
     GateRepo,
-    feb,
     describe,
+    feb,
     gate_for,
     make_gate_keys,
     ssh_key_entry,

@@ -160,8 +160,8 @@ def approve(
     Example:
       gac approve churn-xgb@3 --role risk-review -m "Back-test reviewed"
     """
-    from govern_as_code.commands.signoff import ApprovalRequest
-    from govern_as_code.commands.signoff import approve as run_approve
+    from govern_as_code.commands.approve import ApprovalRequest
+    from govern_as_code.commands.approve import approve as run_approve
 
     path, commit = run_approve(
         ApprovalRequest(check_repo(repo), subject, role, decision, comment, base)

@@ -1,4 +1,5 @@
-"""Sign-offs: writing an Approval as a signed commit, and saying what a subject still needs."""
+"""Sign-offs: the digest an approval names, the Approval document, and what a subject still
+needs. Writing and committing it is commands/approve.py."""
 
 from __future__ import annotations
 
@@ -11,18 +12,11 @@ import yaml
 
 from govern_as_code.commands.assess import LintRequest, assess
 from govern_as_code.documents.digest import version_digest
-from govern_as_code.documents.kinds import API_VERSION, ModelVersionDocument, PersonDocument
-from govern_as_code.errors import GovernError, UsageError
-from govern_as_code.evidence.approvals import evidence_for, since_created
-from govern_as_code.evidence.authorship import file_creators
-from govern_as_code.evidence.signed_commits import SignatureVerifier
-from govern_as_code.evidence.signing_key import check_signing_key, signing_setup
+from govern_as_code.documents.kinds import API_VERSION, ModelVersionDocument
+from govern_as_code.errors import UsageError
 from govern_as_code.gate.options import GateOptions
 from govern_as_code.gate.verdict import evaluate
-from govern_as_code.git import CommitFailure, Repository
 from govern_as_code.portfolio import IGNORE_FILE, Portfolio, load_portfolio, open_source
-from govern_as_code.portfolio.base import find_trusted_base
-from govern_as_code.portfolio.sources import RevisionSource
 from govern_as_code.portfolio.trust import TrustRoot
 from govern_as_code.portfolio.trust_changes import digest_of_ref
 from govern_as_code.rules.policy import resolve_policy
@@ -76,16 +70,6 @@ def current_digest(root: Path, subject: str) -> str:
     return subject_digest(portfolio, subject, ignore)
 
 
-@dataclass(frozen=True)
-class ApprovalRequest:
-    root: Path
-    subject: str
-    role: str
-    decision: str = "approved"
-    comment: str = ""
-    base: str | None = None
-
-
 def approval_path(subject: str, role: str, person: str) -> str:
     if "@" in subject:
         model, _, version = subject.partition("@")
@@ -124,181 +108,6 @@ def render_approval(
     return f"# yaml-language-server: $schema={schema}\n" + yaml.safe_dump(
         document, sort_keys=False, allow_unicode=True
     )
-
-
-def _open_repository(root: Path) -> Repository:
-    repo = Repository.discover(root)
-    if repo is None:
-        raise GovernError(
-            "approvals are signed commits, so this must run in a git repository",
-            "run it inside the portfolio's repository, or pass --repo",
-        )
-    if not repo.has_commits():
-        raise GovernError(
-            "the repository has no commit yet: the people, keys and roles an approval is"
-            " checked against are read from a committed trusted base",
-            "commit the portfolio first (git add -A && git commit -m 'Add the portfolio'),"
-            " then approve",
-        )
-    return repo
-
-
-def _reviewer(repo: Repository, trust: TrustRoot, role: str) -> PersonDocument:
-    email = (repo.config("user.email") or "").lower()
-    person = next((p for p in trust.people.values() if p.spec.email.lower() == email), None)
-    if person is None:
-        raise GovernError(
-            f"no person in the trusted base has the email {email or '(unset)'!r}",
-            "set git config user.email to the email of your Person document",
-        )
-    if role not in person.spec.roles:
-        holders = ", ".join(p.metadata.id for p in trust.holders(role)) or "nobody"
-        raise GovernError(
-            f"{person.metadata.id} does not hold the role {role!r} in the trusted base",
-            f"ask someone who does: {holders}",
-        )
-    return person
-
-
-def approve(request: ApprovalRequest) -> tuple[str, str]:
-    """Write the Approval and commit it signed; returns (path, commit id).
-
-    Everything that would make the commit count for nothing is refused before anything is
-    written: no signing key, a key the trusted base does not list for the reviewer, a role
-    the reviewer does not hold, a reviewer who authored the version. If signing fails, the
-    working tree and index are left as they were.
-    """
-    if request.decision not in DECISIONS:
-        raise UsageError(
-            f"unknown decision {request.decision!r}", f"use one of: {', '.join(DECISIONS)}"
-        )
-    repo = _open_repository(request.root)
-    setup = signing_setup(repo)
-    head = repo.resolve("HEAD")
-    base = find_trusted_base(repo, head, request.base)
-    trust = TrustRoot.from_portfolio(load_portfolio(RevisionSource(repo, base.commit)))
-    person = _reviewer(repo, trust, request.role)
-    check_signing_key(setup, person, repo)
-    portfolio = load_portfolio(open_source(repo.root))
-    ignore = (repo.root / IGNORE_FILE).read_bytes() if (repo.root / IGNORE_FILE).is_file() else b""
-    digest = subject_digest(portfolio, request.subject, ignore)
-    path = approval_path(request.subject, request.role, person.metadata.id)
-    if repo.staged_or_changed(path):
-        raise GovernError(
-            f"{path} has uncommitted changes",
-            "commit or discard them (git restore --staged --worktree -- <path>) first",
-        )
-    verifier = SignatureVerifier(repo, trust.people.values())
-    try:
-        _refuse_own_version(
-            repo, head, portfolio, request.subject, request.role, person, trust, verifier
-        )
-        poisoned = _history_is_poisoned(repo, head, path, person.metadata.id, trust, verifier)
-    finally:
-        verifier.close()
-    text = render_approval(
-        request.subject,
-        digest,
-        request.role,
-        person.metadata.id,
-        request.decision,
-        request.comment,
-        datetime.now(UTC),
-    )
-    message = f"{request.decision.capitalize()} {request.subject} as {request.role}"
-    return path, _write_and_commit(repo, head, path, text, message, poisoned)
-
-
-def _refuse_own_version(
-    repo: Repository,
-    head: str,
-    portfolio: Portfolio,
-    subject: str,
-    role: str,
-    person: PersonDocument,
-    trust: TrustRoot,
-    verifier: SignatureVerifier,
-) -> None:
-    if "@" not in subject:
-        return
-    document = portfolio.get("ModelVersion", subject)
-    if document is None or not isinstance(document.model, ModelVersionDocument):
-        return
-    me = person.metadata.id
-    created_by = document.model.spec.createdBy
-    if created_by == me or me in file_creators(repo, head, document.path, trust, verifier):
-        how = "is its createdBy" if created_by == me else "made the commit that created it"
-        raise GovernError(
-            f"{me} authored {subject} ({how}, {document.path}), and a version's author"
-            " cannot approve it",
-            f"ask another holder of {role}: {', '.join(_others(trust, role, me)) or 'nobody'}",
-        )
-
-
-def _others(trust: TrustRoot, role: str, me: str) -> list[str]:
-    return sorted(p.metadata.id for p in trust.holders(role) if p.metadata.id != me)
-
-
-def _history_is_poisoned(
-    repo: Repository,
-    head: str,
-    path: str,
-    reviewer: str,
-    trust: TrustRoot,
-    verifier: SignatureVerifier,
-) -> bool:
-    """Whether the committed file carries a commit that voids any approval written over it."""
-    commits = since_created(repo.changes(head, [path]))
-    if not commits:
-        return False
-    evidence = evidence_for(path, reviewer, commits, verifier.signatures(commits), trust)
-    return not evidence.verified
-
-
-def _write_and_commit(
-    repo: Repository, head: str, path: str, text: str, message: str, poisoned: bool
-) -> str:
-    """Write and commit the approval; on any failure put the file, index and HEAD back.
-
-    Over a file whose history since its creation holds someone else's commit, a plain edit
-    would never verify (DESIGN §2.3), so the reviewer first removes the file in a signed
-    commit and then creates it afresh in another.
-    """
-    target = repo.root / path
-    previous = target.read_bytes() if target.is_file() else None
-    created_dirs = [d for d in reversed(target.relative_to(repo.root).parents) if d.parts]
-    missing_dirs = [repo.root / d for d in created_dirs if not (repo.root / d).exists()]
-    try:
-        if poisoned:
-            target.unlink()
-            _commit_or_raise(repo, path, f"Remove {path} to approve it afresh", remove=True)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        return _commit_or_raise(repo, path, message)
-    except BaseException:
-        if repo.resolve("HEAD") != head:
-            repo.reset_soft(head)
-        repo.unstage([path])
-        if previous is None:
-            target.unlink(missing_ok=True)
-            for folder in reversed(missing_dirs):
-                if folder.is_dir() and not any(folder.iterdir()):
-                    folder.rmdir()
-        else:
-            target.write_bytes(previous)
-        raise
-
-
-def _commit_or_raise(repo: Repository, path: str, message: str, *, remove: bool = False) -> str:
-    result = repo.commit_paths([path], message, sign=True, remove=remove)
-    if isinstance(result, CommitFailure):
-        raise GovernError(
-            f"git could not make the signed commit: {result.reason}",
-            "check your signing setup (git config gpg.format, user.signingkey; gpg or"
-            " ssh-keygen installed and the key unlocked), then run gac approve again;"
-            " nothing was committed or left staged",
-        )
-    return result
 
 
 @dataclass(frozen=True)

@@ -107,9 +107,9 @@ def check_signing_key(setup: SigningSetup, reviewer: PersonDocument, repo: Repos
 def _ssh_fingerprint(key: str, root: Path) -> str:
     """The fingerprint of the ssh key `user.signingkey` names: `key::` literal or a file."""
     if key.startswith("key::"):
-        return _parse_public(key.removeprefix("key::"), "user.signingkey").fingerprint
+        return _fingerprint_of_line(key.removeprefix("key::"), "user.signingkey")
     if key.startswith(("ssh-", "ecdsa-", "sk-")):  # git accepts a bare literal too
-        return _parse_public(key, "user.signingkey").fingerprint
+        return _fingerprint_of_line(key, "user.signingkey")
     path = Path(key).expanduser()
     path = path if path.is_absolute() else root / path
     try:
@@ -122,18 +122,19 @@ def _ssh_fingerprint(key: str, root: Path) -> str:
         ) from e
     text = data.decode("utf-8", "replace").strip()
     if not text.startswith("-----BEGIN"):
-        return _parse_public(text.splitlines()[0] if text else "", str(path)).fingerprint
-    public = _public_of_private(data) or _sibling_public(path)
-    if public is None:
+        return _fingerprint_of_line(text.splitlines()[0] if text else "", str(path))
+    fingerprint = _fingerprint_of_private(data) or _sibling_fingerprint(path)
+    if fingerprint is None:
         raise GovernError(
             f"cannot tell which public key the private key {path} holds (it is protected by a"
             " passphrase and has no .pub file beside it)",
             "point git config user.signingkey at the public key file instead",
         )
-    return public
+    return fingerprint
 
 
-def _public_of_private(data: bytes) -> str | None:
+def _fingerprint_of_private(data: bytes) -> str | None:
+    """The public key's fingerprint of an unencrypted OpenSSH private key; None otherwise."""
     try:
         private = serialization.load_ssh_private_key(data, password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm):
@@ -143,7 +144,7 @@ def _public_of_private(data: bytes) -> str | None:
     return parse_ssh_public_key(line.decode("ascii")).fingerprint
 
 
-def _sibling_public(path: Path) -> str | None:
+def _sibling_fingerprint(path: Path) -> str | None:
     sibling = path.with_name(path.name + ".pub")
     try:
         return parse_ssh_public_key(sibling.read_text("utf-8").strip()).fingerprint
@@ -151,19 +152,14 @@ def _sibling_public(path: Path) -> str | None:
         return None
 
 
-def _parse_public(line: str, where: str) -> _Key:
+def _fingerprint_of_line(line: str, where: str) -> str:
     try:
-        return _Key(parse_ssh_public_key(line).fingerprint)
+        return parse_ssh_public_key(line).fingerprint
     except ValueError as e:
         raise GovernError(
             f"the ssh signing key in {where} cannot be read: {e}",
             "point git config user.signingkey at your public key file (~/.ssh/id_ed25519.pub)",
         ) from e
-
-
-@dataclass(frozen=True)
-class _Key:
-    fingerprint: str
 
 
 def _parses(line: str) -> bool:
