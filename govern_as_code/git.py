@@ -249,6 +249,21 @@ class Repository:
         """Whether the full ref name `ref` (`refs/...`) exists; no short-name guessing."""
         return ref.startswith("refs/") and ref in self.ref_names()
 
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        """Whether `ancestor` is `descendant` or one of its ancestors."""
+        result = run_git(
+            ["git", "-C", str(self.root), "merge-base", "--is-ancestor", ancestor, descendant],
+            env=_ENV,
+            capture_output=True,
+            check=False,
+        )
+        if result.returncode not in (0, 1):
+            raise GitError(
+                f"git merge-base failed: {git_reason(result.stderr)}",
+                "check the repository and the revision you named",
+            )
+        return result.returncode == 0
+
     def rev_before(self, moment: datetime, rev: str = "HEAD") -> str | None:
         """The last commit of `rev`'s first-parent history committed at or before `moment`."""
         out = self._run("rev-list", "-1", "--first-parent", f"--before={moment.isoformat()}", rev)
@@ -301,12 +316,15 @@ class Repository:
 
     # --- history ----------------------------------------------------------------------------
 
-    def changes(self, rev: str, pathspecs: Sequence[str]) -> list[FileChange]:
+    def changes(
+        self, rev: str, pathspecs: Sequence[str], *, full_history: bool = False
+    ) -> list[FileChange]:
         """Every commit in `rev`'s history that produced the current content of the paths.
 
         git's default history simplification follows the parent a merge took a file from, so
         the commits listed are exactly those whose edits the file carries; a merge that changed
-        the file relative to every parent (an "evil merge") is listed too.
+        the file relative to every parent (an "evil merge") is listed too. `full_history`
+        lists every commit that changed the paths on any side of any merge instead.
         """
         # With -z every header, status and path ends in NUL, which no path can contain. The
         # header carries a random marker, so no file name (which may hold any other byte,
@@ -321,6 +339,7 @@ class Repository:
             "-z",
             "--diff-merges=dense-combined",
             "--no-renames",
+            *(["--full-history"] if full_history else []),
             rev,
             "--",
             *pathspecs,

@@ -21,6 +21,7 @@ from gate_helpers import (
     GateKeys,
     GateRepo,
     feb,
+    identity,
     make_gate_keys,
     version_document,
 )
@@ -296,6 +297,31 @@ def test_reapproving_over_a_mistaken_key_recovers(keys: GateKeys, tmp_path: Path
         "approved m@1 as technical-review",
     ]
     assert status(repo.root) == b""
+
+
+def test_reapproving_after_a_merge_discarded_a_decision_recovers(
+    keys: GateKeys, tmp_path: Path
+) -> None:
+    repo = GateRepo.create(tmp_path / "repo", keys)
+    repo.approve("technical-review", "alice", feb(2))
+    git(repo.root, "checkout", "-q", "-b", "old")
+    repo.commit({"notes.txt": "unrelated\n"}, "Unrelated work", "dan", when=feb(2, 12))
+    git(repo.root, "checkout", "-q", "change")
+    repo.approve("technical-review", "alice", feb(3), decision="rejected")
+    dan = identity("dan")
+    git(repo.root, "merge", "-q", "--no-ff", "--no-commit", "old", author=dan, date=feb(4))
+    git(repo.root, "checkout", "old", "--", TECH_PATH)
+    git(repo.root, "commit", "-q", "--no-gpg-sign", "-m", "Merge old", author=dan, date=feb(4))
+    assert lint_state(repo) == "unverified"
+    configure(repo.root, "alice", str(keys.ssh["alice"].private_path))
+
+    result = approve(repo.root)
+
+    assert result.exit_code == 0, result.output
+    assert lint_state(repo) == "current"
+    assert git(repo.root, "log", "-1", "--format=%s", "HEAD~1").strip() == (
+        f"Remove {TECH_PATH} to approve it afresh".encode()
+    )
 
 
 def test_reapproving_a_healthy_approval_is_one_commit(keys: GateKeys, tmp_path: Path) -> None:

@@ -134,6 +134,44 @@ def test_recreating_it_unsigned_under_the_reviewers_name_does_not_count(
     assert evidence(repo) == ("unverified", f"commit {sha[:12]} that changed it is not signed")
 
 
+def test_a_merge_that_brings_back_an_older_signed_state_does_not_count(
+    keys: GateKeys, tmp_path: Path
+) -> None:
+    """alice approves, then rejects; dan merges a branch from before the rejection and
+    resolves the file to her old approval. Every commit git's simplified history shows is
+    alice's own, yet her later decision was thrown away."""
+    repo = GateRepo.create(tmp_path / "repo", keys)
+    repo.approve(TECH, "alice", when(2))
+    git(repo.root, "checkout", "-q", "-b", "old")
+    repo.commit({"notes.txt": "unrelated\n"}, "Unrelated work", "dan", when=when(2, 12))
+    git(repo.root, "checkout", "-q", "change")
+    rejection = repo.approve(TECH, "alice", when(3), decision="rejected")
+    dan = identity("dan")
+    git(repo.root, "merge", "-q", "--no-ff", "--no-commit", "old", author=dan, date=when(4))
+    git(repo.root, "checkout", "old", "--", TECH_PATH)
+    git(repo.root, "commit", "-q", "--no-gpg-sign", "-m", "Merge old", author=dan, date=when(4))
+    assert "decision: approved" in repo.read(TECH_PATH)
+
+    assert evidence(repo) == (
+        "unverified",
+        f"a merge discarded commit {rejection[:12]}'s change to the file, so its content may"
+        " be an older signed state; the reviewer must approve it afresh (gac approve removes"
+        " the file and creates it again)",
+    )
+
+
+def test_merging_the_branch_that_carries_an_approval_still_counts(
+    keys: GateKeys, tmp_path: Path
+) -> None:
+    repo = GateRepo.create(tmp_path / "repo", keys, branch=None)
+    git(repo.root, "checkout", "-q", "-b", "review")
+    repo.approve_all(day=2)
+    git(repo.root, "checkout", "-q", "main")
+    repo.commit({"notes.txt": "meanwhile\n"}, "Meanwhile on main", "erin", when=when(3))
+    repo.merge("review", when(6))
+    assert_passes(repo.assess())
+
+
 # --- 8: a malformed commit object is a reason ------------------------------------------------
 
 

@@ -22,6 +22,7 @@ from govern_as_code.documents.kinds import ModelVersionDocument, PersonDocument
 from govern_as_code.errors import GovernError, UsageError
 from govern_as_code.evidence.approvals import evidence_for, since_created
 from govern_as_code.evidence.authorship import file_creators
+from govern_as_code.evidence.discarded import discarded_changes
 from govern_as_code.evidence.signed_commits import SignatureVerifier
 from govern_as_code.evidence.signing_key import check_signing_key, signing_setup
 from govern_as_code.git import CommitFailure, Repository
@@ -163,10 +164,13 @@ def _history_is_poisoned(
     verifier: SignatureVerifier,
 ) -> bool:
     """Whether the committed file carries a commit that voids any approval written over it."""
-    commits = since_created(repo.changes(head, [path]))
+    changes = repo.changes(head, [path])
+    commits = since_created(changes)
     if not commits:
         return False
-    evidence = evidence_for(path, reviewer, commits, verifier.signatures(commits), trust)
+    discarded = discarded_changes(repo, head, [path], {path: changes}).get(path, [])
+    signatures = verifier.signatures(commits)
+    evidence = evidence_for(path, reviewer, commits, signatures, trust, discarded=discarded)
     return not evidence.verified
 
 

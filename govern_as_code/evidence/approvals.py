@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from govern_as_code.documents.kinds import ApprovalDocument, PersonDocument
+from govern_as_code.evidence.discarded import discarded_changes
 from govern_as_code.evidence.openpgp import openpgp_fingerprint
 from govern_as_code.evidence.signed_commits import (
     CommitSignature,
@@ -146,6 +147,10 @@ def collect_evidence(
     by_path: dict[str, list[FileChange]] = {}
     for change in repo.changes(head, folders):
         by_path.setdefault(change.path, []).append(change)
+    wanted_paths = {d.path for d in documents}
+    discarded = discarded_changes(
+        repo, head, folders, {p: c for p, c in by_path.items() if p in wanted_paths}
+    )
     own_verifier = verifier or SignatureVerifier(repo, trust.people.values())
     try:
         wanted = sorted({c for d in documents for c in since_created(by_path.get(d.path, []))})
@@ -161,6 +166,7 @@ def collect_evidence(
             signatures,
             trust,
             dirty,
+            discarded.get(d.path, ()),
         )
         for d in documents
         if isinstance(d.model, ApprovalDocument)
@@ -190,8 +196,10 @@ def evidence_for(
     signatures: dict[str, CommitSignature],
     trust: TrustRoot,
     dirty: frozenset[str] = frozenset(),
+    discarded: Sequence[str] = (),
 ) -> ApprovalEvidence:
-    """Whether every commit in `commits` (newest first) is `reviewer_id`'s own valid signature."""
+    """Whether every commit in `commits` (newest first) is `reviewer_id`'s own valid signature,
+    and no merge threw away a later change to the file (`discarded`, see discarded.py)."""
     if path in dirty:
         return ApprovalEvidence(
             path, False, "the file has uncommitted changes; only committed, signed content counts"
@@ -204,6 +212,15 @@ def evidence_for(
             path,
             False,
             f"the reviewer {reviewer_id!r} is not a person in the trusted base",
+            commits=tuple(commits),
+        )
+    if discarded:
+        return ApprovalEvidence(
+            path,
+            False,
+            f"a merge discarded commit {discarded[0][:12]}'s change to the file, so its content"
+            " may be an older signed state; the reviewer must approve it afresh (gac approve"
+            " removes the file and creates it again)",
             commits=tuple(commits),
         )
     reasons = [
