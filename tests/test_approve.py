@@ -216,6 +216,22 @@ def test_an_openpgp_key_that_is_not_the_reviewers_is_refused(
     )
 
 
+def test_an_openpgp_user_id_that_cannot_be_checked_is_refused(
+    keys: GateKeys, tmp_path: Path
+) -> None:
+    repo = GateRepo.create(tmp_path / "repo", keys, openpgp=["bob"])
+    configure(repo.root, "bob", "bob@acme.example", fmt="openpgp")
+    result = approve(repo.root, "risk-review")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [
+        "gac: error: git would sign with the openpgp key 'bob@acme.example' (git config"
+        " user.signingkey), which is not a key id or fingerprint, so gac cannot tell whether it"
+        " is one of your trusted keys",
+        "gac: fix: set user.signingkey to your key's full fingerprint (gpg --list-secret-keys"
+        " --keyid-format long)",
+    ]
+
+
 def test_bobs_own_openpgp_key_signs_an_approval_that_counts(
     keys: GateKeys, tmp_path: Path, gpg_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -274,6 +290,9 @@ def test_an_invalid_version_file_is_named_with_its_line(keys: GateKeys, tmp_path
     assert "is not valid:" in lines[0] and "colour" in lines[0]
     assert "there is no model version" not in result.stderr
     assert lines[1] == f"gac: fix: fix {path} (run gac validate to see every problem), then approve"
+    digest = CliRunner().invoke(cli, ["digest", "m@2", "--repo", str(repo.root)])
+    assert digest.exit_code == 2, digest.output
+    assert digest.stderr.splitlines() == lines
 
 
 # --- 7: re-approving over a poisoned history recovers ---------------------------------------

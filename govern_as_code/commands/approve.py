@@ -102,7 +102,7 @@ def approve(request: ApprovalRequest) -> tuple[str, str]:
     if repo.staged_or_changed(path):
         raise GovernError(
             f"{path} has uncommitted changes",
-            "commit or discard them (git restore --staged --worktree -- <path>) first",
+            "commit, move or discard them first, then approve",
         )
     verifier = SignatureVerifier(repo, trust.people.values())
     try:
