@@ -353,6 +353,21 @@ def test_reapproving_a_healthy_approval_is_one_commit(keys: GateKeys, tmp_path: 
     assert lint_state(repo) == "current"
 
 
+def test_an_approval_file_with_uncommitted_changes_is_left_alone(
+    keys: GateKeys, tmp_path: Path
+) -> None:
+    repo = GateRepo.create(tmp_path / "repo", keys)
+    repo.write(TECH_PATH, "my draft\n")
+    configure(repo.root, "alice", str(keys.ssh["alice"].private_path))
+    result = approve(repo.root)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [
+        f"gac: error: {TECH_PATH} has uncommitted changes",
+        "gac: fix: commit, move or discard them first, then approve",
+    ]
+    assert repo.read(TECH_PATH) == "my draft\n"
+
+
 # --- 13: one Approval writer ----------------------------------------------------------------
 
 

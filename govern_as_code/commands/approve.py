@@ -28,6 +28,7 @@ from govern_as_code.evidence.signing_key import check_signing_key, signing_setup
 from govern_as_code.git import CommitFailure, Repository
 from govern_as_code.portfolio import IGNORE_FILE, Portfolio, load_portfolio, open_source
 from govern_as_code.portfolio.base import find_trusted_base
+from govern_as_code.portfolio.ignore import ignore_lines, read_revision_ignore
 from govern_as_code.portfolio.sources import RevisionSource
 from govern_as_code.portfolio.trust import TrustRoot
 
@@ -92,7 +93,11 @@ def approve(request: ApprovalRequest) -> tuple[str, str]:
     setup = signing_setup(repo)
     head = repo.resolve("HEAD")
     base = find_trusted_base(repo, head, request.base)
-    trust = TrustRoot.from_portfolio(load_portfolio(RevisionSource(repo, base.commit)))
+    # The same trust root lint builds: the base's documents and its .gacignore.
+    trust = TrustRoot.from_portfolio(
+        load_portfolio(RevisionSource(repo, base.commit)),
+        ignore_lines(read_revision_ignore(repo, base.commit)),
+    )
     person = _reviewer(repo, trust, request.role)
     check_signing_key(setup, person, repo)
     portfolio = load_portfolio(open_source(repo.root))
