@@ -8,6 +8,7 @@ per object.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import subprocess
 from collections.abc import Iterable, Sequence
@@ -15,11 +16,35 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+# GitPython looks for git when imported and raises ImportError if it is missing; our own
+# calls say which program is missing and how to install it, so keep the import quiet.
+os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 import git as gitpython
 
 from govern_as_code.errors import GitError
 
 _ENV = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+FULL_COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+# The order in which git itself guesses what a short name means (refs.c ref_rev_parse_rules).
+_SHORT_NAME_RULES = (
+    "refs/{}",
+    "refs/tags/{}",
+    "refs/heads/{}",
+    "refs/remotes/{}",
+    "refs/remotes/{}/HEAD",
+)
+GIT_MISSING = GitError(
+    "git is needed but is not installed (or not on PATH)",
+    "install git (https://git-scm.com/downloads; e.g. apt-get install git, brew install git)",
+)
+
+
+def run_git(args: Sequence[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+    """subprocess.run for git; a missing git becomes a GitError that says how to install it."""
+    try:
+        return subprocess.run(list(args), **kwargs)  # type: ignore[call-overload]
+    except FileNotFoundError as e:
+        raise GitError(GIT_MISSING.message, GIT_MISSING.fix) from e
 
 
 @dataclass(frozen=True)
@@ -40,10 +65,35 @@ class TreeEntry:
 
 @dataclass(frozen=True)
 class FileChange:
-    """A commit that changed a path, as `git log` walks the history that produced the file."""
+    """A commit that changed a path, as `git log` walks the history that produced the file.
+
+    `status` is git's name-status letter for it: "A" added, "M" modified, "D" deleted, "T"
+    type changed; a merge that changed the file has one letter per parent ("AM", "MM").
+    """
 
     commit: str
     path: str
+    status: str = "M"
+
+    @property
+    def creates(self) -> bool:
+        """The file did not exist before this commit (in no parent, for a merge)."""
+        return bool(self.status) and set(self.status) == {"A"}
+
+
+@dataclass(frozen=True)
+class ResolvedRef:
+    """A revision named by the user, with the full ref name (or commit id) it stands for."""
+
+    name: str  # e.g. "refs/remotes/origin/main", or the full commit id itself
+    commit: str
+
+
+@dataclass(frozen=True)
+class CommitFailure:
+    """Why git could not make a commit, in git's own words."""
+
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -87,7 +137,7 @@ class Repository:
 
     def _run(self, *args: str, input: bytes | None = None, check: bool = True) -> bytes:
         """Run git in this repository; a failure becomes a GitError naming the command."""
-        result = subprocess.run(
+        result = run_git(
             ["git", "-C", str(self.root), *args],
             input=input,
             capture_output=True,
@@ -127,12 +177,64 @@ class Repository:
             "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}", check=False
         )
         if not out.strip():
-            hint = (
-                f"fetch it first (git fetch origin {rev.removeprefix('origin/')}) and, in CI,"
-                " check out with full history (actions/checkout: fetch-depth: 0)"
-            )
-            raise GitError(f"the revision {rev!r} is not in this repository", hint)
+            raise self._missing(rev)
         return out.decode().strip()
+
+    def resolve_ref(self, name: str) -> ResolvedRef:
+        """The one ref (or full commit id) `name` means, never a guess between several.
+
+        git's own short-name guessing lets a tag or local branch called `main` or
+        `origin/main` shadow the remote branch, so a change could name itself as its trust
+        root. Here a full ref name (`refs/...`) or full commit id is taken as written; a short
+        name must match exactly one of the refs git would try, else it is refused. A bare
+        `main` that exists only as `refs/remotes/origin/main` (a CI clone) means that.
+        """
+        if FULL_COMMIT_ID.fullmatch(name):
+            return ResolvedRef(name, self.resolve(name))
+        if name == "HEAD" or re.search(r"[~^:]|@\{", name) or name.startswith("-"):
+            raise GitError(
+                f"{name!r} is not a branch, tag or commit id, so it cannot be the trusted base",
+                "name a branch (main, origin/main), a full ref (refs/remotes/origin/main)"
+                " or a full 40-character commit id",
+            )
+        refs = self.ref_names()
+        if name.startswith("refs/"):
+            if name not in refs:
+                raise self._missing(name)
+            return ResolvedRef(name, self.resolve(name))
+        matches = [rule.format(name) for rule in _SHORT_NAME_RULES if rule.format(name) in refs]
+        remote = f"refs/remotes/origin/{name}"
+        # The local branch of a clone tracks its remote namesake; anything else called `name`
+        # (a tag, say) beside the remote branch could be standing in for it.
+        if remote in refs and remote not in matches and matches != [f"refs/heads/{name}"]:
+            matches.append(remote)
+        if len(matches) > 1:
+            raise GitError(
+                f"the name {name!r} is ambiguous: it could be {' or '.join(matches)}",
+                f"name the one you mean in full, e.g. {matches[-1]}",
+            )
+        if not matches:
+            if re.fullmatch(r"[0-9a-f]{4,63}", name):
+                raise GitError(
+                    f"{name!r} is neither a ref nor a full commit id",
+                    f"give the full commit id (git rev-parse {name})",
+                )
+            raise self._missing(name)
+        return ResolvedRef(matches[0], self.resolve(matches[0]))
+
+    def ref_names(self) -> frozenset[str]:
+        """Every ref's full name (branches, remote branches, tags, symbolic refs)."""
+        out = self._run("for-each-ref", "--format=%(refname)")
+        return frozenset(out.decode("utf-8", "surrogateescape").split())
+
+    @staticmethod
+    def _missing(rev: str) -> GitError:
+        short = rev.removeprefix("refs/remotes/").removeprefix("refs/heads/")
+        hint = (
+            f"fetch it first (git fetch origin {short.removeprefix('origin/')}) and, in CI,"
+            " check out with full history (actions/checkout: fetch-depth: 0)"
+        )
+        return GitError(f"the revision {rev!r} is not in this repository", hint)
 
     def has_commits(self) -> bool:
         return bool(self._run("rev-parse", "--verify", "--quiet", "HEAD", check=False).strip())
@@ -153,9 +255,23 @@ class Repository:
         return out.decode() or None
 
     def ref_exists(self, ref: str) -> bool:
-        return bool(
-            self._run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False).strip()
+        """Whether the full ref name `ref` (`refs/...`) exists; no short-name guessing."""
+        return ref.startswith("refs/") and ref in self.ref_names()
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        """Whether `ancestor` is `descendant` or one of its ancestors."""
+        result = run_git(
+            ["git", "-C", str(self.root), "merge-base", "--is-ancestor", ancestor, descendant],
+            env=_ENV,
+            capture_output=True,
+            check=False,
         )
+        if result.returncode not in (0, 1):
+            raise GitError(
+                f"git merge-base failed: {git_reason(result.stderr)}",
+                "check the repository and the revision you named",
+            )
+        return result.returncode == 0
 
     def rev_before(self, moment: datetime, rev: str = "HEAD") -> str | None:
         """The last commit of `rev`'s first-parent history committed at or before `moment`."""
@@ -209,41 +325,53 @@ class Repository:
 
     # --- history ----------------------------------------------------------------------------
 
-    def changes(self, rev: str, pathspecs: Sequence[str]) -> list[FileChange]:
+    def changes(
+        self, rev: str, pathspecs: Sequence[str], *, full_history: bool = False
+    ) -> list[FileChange]:
         """Every commit in `rev`'s history that produced the current content of the paths.
 
         git's default history simplification follows the parent a merge took a file from, so
         the commits listed are exactly those whose edits the file carries; a merge that changed
-        the file relative to every parent (an "evil merge") is listed too.
+        the file relative to every parent (an "evil merge") is listed too. `full_history`
+        lists every commit that changed the paths on any side of any merge instead.
         """
-        # With -z every header and every path ends in NUL, which no path can contain. The header
-        # carries a random marker, so no file name (which may hold any other byte, \x01 and
-        # newlines included) can pose as a commit. A merge's combined name list follows its
-        # header with an empty field; a single-parent commit's with a newline.
+        # With -z every header, status and path ends in NUL, which no path can contain. The
+        # header carries a random marker, so no file name (which may hold any other byte,
+        # \x01 and newlines included) can pose as a commit. A merge's combined list follows
+        # its header with an empty field; a single-parent commit's with a newline. Then
+        # status and path alternate.
         marker = f"gac-{secrets.token_hex(16)}:"
         out = self._run(
             "log",
             f"--format={marker}%H",
-            "--name-only",
+            "--name-status",
             "-z",
             "--diff-merges=dense-combined",
             "--no-renames",
+            *(["--full-history"] if full_history else []),
             rev,
             "--",
             *pathspecs,
         )
         changes = []
         commit: str | None = None
+        status: str | None = None
         after_header = False
         for field in out.decode("utf-8", "surrogateescape").split("\0"):
             if field.startswith(marker):
-                commit, after_header = field[len(marker) :].strip(), True
+                commit, status, after_header = field[len(marker) :].strip(), None, True
                 continue
-            if after_header and field.startswith("\n"):
-                field = field[1:]
+            if after_header and not field:
+                after_header = False
+                continue  # the separator before a merge's combined list
             after_header = False
-            if field and commit is not None:
-                changes.append(FileChange(commit, field))
+            if commit is None:
+                continue
+            if status is None:
+                status = field.lstrip("\n")
+            else:
+                changes.append(FileChange(commit, field, status))
+                status = None
         return changes
 
     def raw_commits(self, shas: Iterable[str]) -> dict[str, bytes]:
@@ -263,7 +391,7 @@ class Repository:
     def init(cls, root: Path, branch: str = "main") -> Repository:
         """A new repository at `root` whose settings do not depend on the user's own config."""
         root.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
+        run_git(
             ["git", "init", "-q", "-b", branch, str(root)],
             check=True,
             env=_ENV,
@@ -307,22 +435,44 @@ class Repository:
         args += ["commit", "-q", "-m", message]
         if ssh_key is not None:
             args.append("-S")
-        result = subprocess.run(args, env=env, capture_output=True, check=False)
+        result = run_git(args, env=env, capture_output=True, check=False)
         if result.returncode != 0:
             raise GitError(
-                f"git commit failed: {result.stderr.decode('utf-8', 'replace').strip()}",
+                f"git commit failed: {git_reason(result.stderr)}",
                 "check that git and ssh-keygen are installed",
             )
         return self.resolve("HEAD")
 
-    def commit_paths(self, paths: Sequence[str], message: str, *, sign: bool) -> str:
-        """Stage `paths` and commit only them, signed with the user's own git configuration."""
-        self._run("add", "--", *paths)
-        args = ["commit", "--only", "-m", message]
+    def commit_paths(
+        self, paths: Sequence[str], message: str, *, sign: bool, remove: bool = False
+    ) -> str | CommitFailure:
+        """Stage `paths` (or their removal) and commit only them, signed as the user's git is
+        set up to sign. On failure the paths' index entries are put back as HEAD has them and
+        git's own reason is returned; the working tree is the caller's to restore."""
+        if remove:
+            self._run("rm", "-q", "--cached", "--ignore-unmatch", "--", *paths)
+        else:
+            self._run("add", "--", *paths)
+        args = ["git", "-C", str(self.root), "commit", "-q", "--only", "-m", message]
         if sign:
             args.append("-S")
-        self._run(*args, "--", *paths)
+        result = run_git([*args, "--", *paths], env=_ENV, capture_output=True, check=False)
+        if result.returncode != 0:
+            self.unstage(paths)
+            return CommitFailure(git_reason(result.stderr))
         return self.resolve("HEAD")
+
+    def unstage(self, paths: Sequence[str]) -> None:
+        """Put the index entries of `paths` back as HEAD has them (absent if HEAD lacks them)."""
+        self._run("reset", "-q", "HEAD", "--", *paths, check=False)
+
+    def reset_soft(self, commit: str) -> None:
+        """Move the current branch back to `commit`, keeping the index and working tree."""
+        self._run("reset", "-q", "--soft", commit)
+
+    def staged_or_changed(self, path: str) -> bool:
+        """Whether `path` differs between HEAD, the index and the working tree."""
+        return bool(self._run("status", "--porcelain=v1", "-z", "--", path).strip())
 
     # --- history of deleted files (gate identity rules) --------------------------------------
 
@@ -359,6 +509,16 @@ class Repository:
         return list(found.values())
 
 
+def git_reason(stderr: bytes) -> str:
+    """git's own complaint on one line: every line it printed, hints and blanks left out."""
+    lines = [
+        line.strip()
+        for line in stderr.decode("utf-8", "replace").splitlines()
+        if line.strip() and not line.startswith("hint:")
+    ]
+    return "; ".join(lines[:6]) or "git gave no reason"
+
+
 # --- scaffolding (`gac init`) ----------------------------------------------------------------
 # Module-level so that they stay apart from the methods other commands rely on.
 
@@ -374,7 +534,7 @@ def repository_at(root: Path) -> Repository | None:
 def init_user_repository(root: Path, branch: str) -> Repository:
     """`git init` for a user's own repository: their config applies, nothing is overridden."""
     root.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(
+    result = run_git(
         ["git", "init", "-q", "-b", branch, str(root)], env=_ENV, capture_output=True, check=False
     )
     if result.returncode != 0:
@@ -400,7 +560,7 @@ def read_config(folder: Path, key: str) -> str | None:
     """`git config --get key` as seen from `folder` (global settings outside a repository)."""
     while not folder.is_dir() and folder != folder.parent:
         folder = folder.parent
-    result = subprocess.run(
+    result = run_git(
         ["git", "-C", str(folder), "config", "--get", key],
         env=_ENV,
         capture_output=True,

@@ -159,5 +159,7 @@ def test_an_unwritable_summary_is_a_stop(blocked: GateRepo, tmp_path: Path) -> N
     target = not_a_folder / "summary.md"
     result = gac("lint", "--repo", str(blocked.root), "--today", TODAY, "--summary", str(target))
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"gac: error: cannot write {target}:")
+    # The first line names the trusted base; the error follows it.
+    errors = result.stderr.split("gac: error: ", 1)[1]
+    assert errors.startswith(f"cannot write {target}:")
     assert result.stderr.endswith("gac: fix: choose another --summary\n")

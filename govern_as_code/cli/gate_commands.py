@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,12 +18,16 @@ from govern_as_code.cli.common import (
     repo_option,
 )
 
+if TYPE_CHECKING:
+    from govern_as_code.commands.assess import Assessment
+
 base_option = click.option(
     "--base",
     default=None,
     metavar="REF",
-    help="The trusted base revision (default: governance.yaml trust.base,"
-    " else the merge-base with origin/HEAD or main).",
+    help="The trusted base: a branch, a full ref or a full commit id (default:"
+    " governance.yaml trust.base, else the merge-base with origin/HEAD or main). An"
+    " ambiguous name (a tag and a branch both called main) is refused.",
 )
 today_option = click.option(
     "--today",
@@ -35,6 +40,12 @@ today_option = click.option(
 
 def _day(value: object) -> date | None:
     return value.date() if value is not None else None  # type: ignore[attr-defined]
+
+
+def _say_base(result: Assessment | None) -> None:
+    """Name the trust root on stderr, so stdout stays pure json/sarif/junit."""
+    if result is not None and result.base is not None:
+        click.echo(f"trusted base: {result.base.describe()}", err=True)
 
 
 @click.command()
@@ -64,6 +75,7 @@ def lint(
     from govern_as_code.commands.assess import LintRequest, assess
 
     result = assess(LintRequest(check_repo(repo), base=base, today=_day(today)))
+    _say_base(result)
     if summary is not None:
         from govern_as_code.reporters.summary import render_summary
 
@@ -123,6 +135,7 @@ def check_deploy(
         check_repo(repo), manifests, Path.cwd(), base, _day(today), artifact
     )
     result = run(request)
+    _say_base(result.assessment)
     code = emit_report(result.report, fmt, output)
     for deployment in result.not_gated:
         click.echo(
@@ -195,8 +208,8 @@ def approve(
     Example:
       gac approve churn-xgb@3 --role risk-review -m "Back-test reviewed"
     """
-    from govern_as_code.commands.signoff import ApprovalRequest
-    from govern_as_code.commands.signoff import approve as run_approve
+    from govern_as_code.commands.approve import ApprovalRequest
+    from govern_as_code.commands.approve import approve as run_approve
 
     path, commit = run_approve(
         ApprovalRequest(check_repo(repo), subject, role, decision, comment, base)

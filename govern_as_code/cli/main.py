@@ -35,7 +35,12 @@ def cli() -> None:
 @format_option
 @output_option
 @click.option(
-    "--at", "revision", default=None, help="Validate a git revision instead of the working tree."
+    "--at",
+    "revision",
+    default=None,
+    metavar="DATE|REV",
+    help="Validate the portfolio as it stood on a date (YYYY-MM-DD) or at a git revision,"
+    " instead of the working tree.",
 )
 @handle_errors
 def validate(repo: Path, fmt: str, output: Path | None, revision: str | None) -> None:

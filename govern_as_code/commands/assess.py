@@ -22,7 +22,7 @@ from govern_as_code.gate.options import GateOptions
 from govern_as_code.gate.verdict import evaluate
 from govern_as_code.git import Repository
 from govern_as_code.portfolio import LoadOptions, Portfolio, load_portfolio
-from govern_as_code.portfolio.base import find_base, resolve_at
+from govern_as_code.portfolio.base import TrustedBase, find_trusted_base, resolve_at
 from govern_as_code.portfolio.ignore import (
     IgnoreFiles,
     ignore_lines,
@@ -56,6 +56,8 @@ class Assessment:
     report: LintReport
     status: PortfolioStatus
     verdicts: dict[str, GateVerdict] = field(default_factory=dict)
+    # The ref the trust root was read from and its merge-base; None without history or --at.
+    base: TrustedBase | None = None
 
 
 def assess(request: LintRequest) -> Assessment:
@@ -74,7 +76,8 @@ def assess(request: LintRequest) -> Assessment:
         return _assess_without_history(root, today, request)
     repo.require_full_history()
     head = resolve_at(repo, request.at) if request.at else repo.resolve("HEAD")
-    base = head if request.at else find_base(repo, head, request.base)
+    trusted = None if request.at else find_trusted_base(repo, head, request.base)
+    base = head if trusted is None else trusted.commit
     base_source = RevisionSource(repo, base)
     base_portfolio = load_portfolio(base_source)
     base_ignore = read_revision_ignore(repo, base)
@@ -98,7 +101,9 @@ def assess(request: LintRequest) -> Assessment:
     finally:
         verifier.close()
     context = RuleContext(portfolio, trust, today, evidence, history, ignore)
-    return _finish(context, request, revision=head)
+    assessment = _finish(context, request, revision=head)
+    assessment.base = trusted
+    return assessment
 
 
 def _assess_without_history(root: Path, today: date, request: LintRequest) -> Assessment:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from govern_as_code.commands.assess import LintRequest, assess
+from govern_as_code.commands.assess import Assessment, LintRequest, assess
 from govern_as_code.documents.kinds import ModelVersionDocument
 from govern_as_code.errors import GovernError, UsageError
 from govern_as_code.portfolio.model import Deployment, Portfolio
@@ -38,6 +38,7 @@ class CheckDeployRequest:
 class CheckDeployResult:
     report: LintReport
     not_gated: tuple[Deployment, ...] = ()
+    assessment: Assessment | None = None
 
     @property
     def blocked(self) -> bool:
@@ -90,6 +91,18 @@ def check_deploy(request: CheckDeployRequest) -> CheckDeployResult:
     gated = {g.deployment for g in result.report.gates}
     deployments = {d.path: d for d in result.portfolio.deployments()}
     not_gated = tuple(deployments[p] for p in relative if p not in gated and p in deployments)
+    settings = result.trust.settings
+    unselected = [d.path for d in not_gated if settings.gates(d.environment, d.path)]
+    if unselected:
+        # A protected deployment with no gate result means the policy does not select it; a
+        # CD script must not read that as "not gated".
+        raise UsageError(
+            f"{', '.join(unselected)} deploys to a protected environment, but the policy in"
+            " force does not gate it (production-requires-approvals is off or its `when:`"
+            " leaves it out)",
+            "fix the policy in the trusted base; `gac rules production-requires-approvals`"
+            " shows how it is set",
+        )
     unknown = [p for p in relative if p not in gated and p not in deployments]
     if unknown:
         raise UsageError(
@@ -104,7 +117,7 @@ def check_deploy(request: CheckDeployRequest) -> CheckDeployResult:
         )
         if problem is not None:
             report = replace(report, problems=(*report.problems, problem))
-    return CheckDeployResult(report, not_gated)
+    return CheckDeployResult(report, not_gated, result)
 
 
 def _artifact_problem(

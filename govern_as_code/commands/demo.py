@@ -18,10 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import yaml
-
 from govern_as_code.commands.assess import Assessment, LintRequest, assess
-from govern_as_code.commands.signoff import approval_path
+from govern_as_code.commands.signoff import approval_path, render_approval
 from govern_as_code.documents.digest import version_digest
 from govern_as_code.documents.kinds import (
     ModelDocument,
@@ -29,6 +27,7 @@ from govern_as_code.documents.kinds import (
     PersonDocument,
     ProjectDocument,
 )
+from govern_as_code.documents.modeline import schema_modeline
 from govern_as_code.errors import GovernError
 from govern_as_code.gate.assign import staff_roles
 from govern_as_code.gate.context import GateContext
@@ -54,11 +53,18 @@ class DemoResult:
 
 def _make_key(keys: Path, person: str, email: str) -> Path:
     private = keys / person
-    subprocess.run(
-        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", email, "-f", str(private)],
-        check=True,
-        capture_output=True,
-    )
+    try:
+        subprocess.run(
+            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", email, "-f", str(private)],
+            check=True,
+            capture_output=True,
+        )
+    except FileNotFoundError as e:
+        raise GovernError(
+            "ssh-keygen is needed to make the demo's signing keys but is not installed"
+            " (or not on PATH)",
+            "install OpenSSH (e.g. apt-get install openssh-client; it ships with macOS)",
+        ) from e
     return private
 
 
@@ -226,37 +232,24 @@ def _commit_approvals(history: _History, portfolio: Portfolio, now: datetime) ->
             reviewer = chosen[role]
             when = history.last + timedelta(hours=3)
             path = approval_path(subject, role, reviewer)
-            _write_approval(
-                history.repo.root / path, subject, version_digest(version), role, reviewer, when
+            target = history.repo.root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(
+                render_approval(
+                    subject,
+                    version_digest(version),
+                    role,
+                    reviewer,
+                    "approved",
+                    f"Reviewed the evidence pack for {subject}.",
+                    when,
+                    schema_modeline("Approval", path),
+                ),
+                "utf-8",
             )
             history.commit([path], f"Approve {subject} as {role}", reviewer, when)
             written.append(path)
     return written
-
-
-def _write_approval(
-    path: Path, subject: str, digest: str, role: str, reviewer: str, when: datetime
-) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    document = {
-        "apiVersion": "govern-as-code/v1",
-        "kind": "Approval",
-        "metadata": {"id": re.sub(r"[^a-z0-9]+", "-", f"{subject} {role} {reviewer}".lower())},
-        "spec": {
-            "subject": subject,
-            "digest": digest,
-            "role": role,
-            "reviewer": reviewer,
-            "decision": "approved",
-            "comment": f"Reviewed the evidence pack for {subject}.",
-            "date": when.isoformat().replace("+00:00", "Z"),
-        },
-    }
-    path.write_text(
-        "# yaml-language-server: $schema=../../../../schemas/approval.schema.json\n"
-        + yaml.safe_dump(document, sort_keys=False),
-        "utf-8",
-    )
 
 
 def _commit_rest(history: _History, root: Path, admin: str, now: datetime) -> None:

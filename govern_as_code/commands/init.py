@@ -11,6 +11,7 @@ from govern_as_code.commands.scaffold.identity import git_user
 from govern_as_code.commands.scaffold.render import Forge, ScaffoldSettings, render_files
 from govern_as_code.errors import GovernError, UsageError
 from govern_as_code.git import (
+    CommitFailure,
     Repository,
     current_branch,
     init_user_repository,
@@ -92,7 +93,13 @@ def init_portfolio(request: InitRequest) -> InitResult:
         )
     commit = None
     if request.commit:
-        commit = repo.commit_paths(sorted(files), "Start the governance portfolio", sign=False)
+        made = repo.commit_paths(sorted(files), "Start the governance portfolio", sign=False)
+        if isinstance(made, CommitFailure):
+            raise GovernError(
+                f"git could not commit the new portfolio: {made.reason}",
+                "fix what git says, then commit it yourself: git add -A && git commit",
+            )
+        commit = made
     else:
         steps.append('commit it: git add -A && git commit -m "Start the governance portfolio"')
     return InitResult(root, tuple(sorted(files)), created, commit, tuple(steps))

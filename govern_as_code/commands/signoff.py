@@ -1,23 +1,21 @@
-"""Sign-offs: writing an Approval as a signed commit, and saying what a subject still needs."""
+"""Sign-offs: the digest an approval names, the Approval document, and what a subject still
+needs. Writing and committing it is commands/approve.py."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 
-from govern_as_code.commands.assess import LintRequest, assess, find_base
+from govern_as_code.commands.assess import LintRequest, assess
 from govern_as_code.documents.digest import version_digest
 from govern_as_code.documents.kinds import API_VERSION, ModelVersionDocument
-from govern_as_code.documents.modeline import schema_modeline
-from govern_as_code.errors import GovernError, UsageError
+from govern_as_code.errors import UsageError
 from govern_as_code.gate.verdict import evaluate
-from govern_as_code.git import Repository
 from govern_as_code.portfolio import IGNORE_FILE, Portfolio, load_portfolio, open_source
-from govern_as_code.portfolio.sources import RevisionSource
 from govern_as_code.portfolio.trust import TrustRoot
 from govern_as_code.portfolio.trust_changes import digest_of_ref
 from govern_as_code.rules.policy import gate_options, resolve_policy
@@ -30,6 +28,7 @@ def subject_digest(portfolio: Portfolio, subject: str, ignore_file: bytes = b"")
     if "@" in subject:
         document = portfolio.get("ModelVersion", subject)
         if document is None or not isinstance(document.model, ModelVersionDocument):
+            _refuse_invalid_version_file(portfolio, subject)
             raise UsageError(
                 f"there is no model version {subject!r}",
                 "name it as <model>@<version>, e.g. churn-xgb@3",
@@ -48,20 +47,25 @@ def subject_digest(portfolio: Portfolio, subject: str, ignore_file: bytes = b"")
     )
 
 
+def _refuse_invalid_version_file(portfolio: Portfolio, subject: str) -> None:
+    """A version whose file exists but did not load is invalid, not missing: say so."""
+    model, _, version = subject.partition("@")
+    for problem in sorted(portfolio.problems):
+        parts = PurePosixPath(problem.path).parts
+        # The conventional place: .../models/<model>/versions/<version>.yaml
+        if parts[-3:-1] == (model, "versions") and PurePosixPath(parts[-1]).stem == version:
+            raise UsageError(
+                f"the file of model version {subject}, {problem.path}:{problem.line}, is not"
+                f" valid: {problem.message}",
+                f"fix {problem.path} (run gac validate to see every problem), then approve",
+            )
+
+
 def current_digest(root: Path, subject: str) -> str:
+    """The digest of `subject` as the working tree has it."""
     portfolio = load_portfolio(open_source(root))
     ignore = (root / IGNORE_FILE).read_bytes() if (root / IGNORE_FILE).is_file() else b""
     return subject_digest(portfolio, subject, ignore)
-
-
-@dataclass(frozen=True)
-class ApprovalRequest:
-    root: Path
-    subject: str
-    role: str
-    decision: str = "approved"
-    comment: str = ""
-    base: str | None = None
 
 
 def approval_path(subject: str, role: str, person: str) -> str:
@@ -72,72 +76,34 @@ def approval_path(subject: str, role: str, person: str) -> str:
     return f"approvals/{kind}/{ident}/{role}--{person}.yaml"
 
 
-def _trust(repo: Repository, base: str | None) -> TrustRoot:
-    revision = find_base(repo, repo.resolve("HEAD"), base)
-    return TrustRoot.from_portfolio(load_portfolio(RevisionSource(repo, revision)))
-
-
-def approve(request: ApprovalRequest) -> tuple[str, str]:
-    """Write the Approval and commit it signed; returns (path, commit id)."""
-    if request.decision not in DECISIONS:
-        raise UsageError(
-            f"unknown decision {request.decision!r}", f"use one of: {', '.join(DECISIONS)}"
-        )
-    repo = Repository.discover(request.root)
-    if repo is None or not repo.has_commits():
-        raise GovernError(
-            "approvals are signed commits, so this must run in a git repository with history",
-            "run it inside the portfolio's repository",
-        )
-    if not repo.config("user.signingkey"):
-        raise GovernError(
-            "git has no signing key set up, and an unsigned approval counts for nothing",
-            "set one: git config user.signingkey ~/.ssh/id_ed25519.pub &&"
-            " git config gpg.format ssh (or an OpenPGP key id with gpg.format openpgp)",
-        )
-    email = (repo.config("user.email") or "").lower()
-    trust = _trust(repo, request.base)
-    person = next((p for p in trust.people.values() if p.spec.email.lower() == email), None)
-    if person is None:
-        raise GovernError(
-            f"no person in the trusted base has the email {email or '(unset)'!r}",
-            "set git config user.email to the email of your Person document",
-        )
-    if request.role not in person.spec.roles:
-        holders = ", ".join(p.metadata.id for p in trust.holders(request.role)) or "nobody"
-        raise GovernError(
-            f"{person.metadata.id} does not hold the role {request.role!r} in the trusted base",
-            f"ask someone who does: {holders}",
-        )
-    digest = current_digest(repo.root, request.subject)
-    path = approval_path(request.subject, request.role, person.metadata.id)
+def render_approval(
+    subject: str,
+    digest: str,
+    role: str,
+    reviewer: str,
+    decision: str,
+    comment: str,
+    when: datetime,
+    modeline: str = "",
+) -> str:
+    """The text of an Approval document: the one writer `gac approve` and `gac demo` share."""
     document = {
         "apiVersion": API_VERSION,
         "kind": "Approval",
         "metadata": {
-            "id": re.sub(
-                r"[^a-z0-9]+", "-", f"{request.subject} {request.role} {person.metadata.id}".lower()
-            ).strip("-")
+            "id": re.sub(r"[^a-z0-9]+", "-", f"{subject} {role} {reviewer}".lower()).strip("-")
         },
         "spec": {
-            "subject": request.subject,
+            "subject": subject,
             "digest": digest,
-            "role": request.role,
-            "reviewer": person.metadata.id,
-            "decision": request.decision,
-            **({"comment": request.comment} if request.comment else {}),
-            "date": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+            "role": role,
+            "reviewer": reviewer,
+            "decision": decision,
+            **({"comment": comment} if comment else {}),
+            "date": when.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         },
     }
-    target = repo.root / path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(
-        schema_modeline("Approval", path, repo.root) + yaml.safe_dump(document, sort_keys=False),
-        encoding="utf-8",
-    )
-    message = f"{request.decision.capitalize()} {request.subject} as {request.role}"
-    commit = repo.commit_paths([path], message, sign=True)
-    return path, commit
+    return modeline + yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
 
 
 @dataclass(frozen=True)

@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from govern_as_code.documents.kinds import ApprovalDocument, PersonDocument
+from govern_as_code.evidence.discarded import discarded_changes
 from govern_as_code.evidence.openpgp import openpgp_fingerprint
 from govern_as_code.evidence.signed_commits import (
     CommitSignature,
     SignatureVerifier,
     ssh_fingerprint_of,
 )
-from govern_as_code.git import Repository
+from govern_as_code.git import FileChange, Repository
 from govern_as_code.portfolio import Document
 from govern_as_code.portfolio.trust import TrustRoot
 
 METHOD = "signed commit"
+# Committers a forge writes when it squashes or rebases a pull request on merge.
+_FORGE_COMMITTERS = ("noreply@github.com", "gitlab", "noreply@bitbucket.org")
+SQUASH_HINT = (
+    "; if this branch was squash- or rebase-merged, the reviewer's signature was dropped:"
+    " merge approvals with a merge commit, or count pull-request reviews"
+    " (evidence: [pull-request-review] in governance.yaml)"
+)
 
 
 @dataclass(frozen=True)
@@ -40,7 +48,7 @@ class ApprovalEvidence:
 def _openpgp_fingerprint(public_key: str) -> str | None:
     try:
         return openpgp_fingerprint(public_key)
-    except Exception:
+    except ValueError:  # a missing gpg is a GovernError and must stop the run, not hide a key
         return None
 
 
@@ -58,7 +66,24 @@ def key_fingerprints(person: PersonDocument) -> list[tuple[str, object]]:
 
 def _judge_commit(signature: CommitSignature, reviewer: PersonDocument, trust: TrustRoot) -> str:
     """Empty when the commit is the reviewer's own valid signature; otherwise why not."""
+    reason = _commit_problem(signature, reviewer, trust)
+    if reason and _rewritten_by_forge(signature) and not signature.is_merge:
+        return reason + SQUASH_HINT
+    return reason
+
+
+def _rewritten_by_forge(signature: CommitSignature) -> bool:
+    """A forge's squash or rebase: committed by the forge, or by someone but the author."""
+    committer = signature.committer.lower()
+    return any(c in committer for c in _FORGE_COMMITTERS) or (
+        bool(signature.committer) and committer != signature.author.lower()
+    )
+
+
+def _commit_problem(signature: CommitSignature, reviewer: PersonDocument, trust: TrustRoot) -> str:
     short = signature.commit[:12]
+    if not signature.readable:
+        return signature.reason
     if signature.is_merge:
         return (
             f"merge commit {short} changed it; a merge is never taken as an approval, the"
@@ -119,32 +144,62 @@ def collect_evidence(
     if not documents:
         return {}
     folders = sorted({d.path.split("/", 1)[0] if "/" in d.path else d.path for d in documents})
-    by_path: dict[str, list[str]] = {}
+    by_path: dict[str, list[FileChange]] = {}
     for change in repo.changes(head, folders):
-        by_path.setdefault(change.path, []).append(change.commit)
+        by_path.setdefault(change.path, []).append(change)
+    wanted_paths = {d.path for d in documents}
+    discarded = discarded_changes(
+        repo, head, folders, {p: c for p, c in by_path.items() if p in wanted_paths}
+    )
     own_verifier = verifier or SignatureVerifier(repo, trust.people.values())
     try:
-        wanted = sorted({c for d in documents for c in by_path.get(d.path, [])})
+        wanted = sorted({c for d in documents for c in since_created(by_path.get(d.path, []))})
         signatures = own_verifier.signatures(wanted)
     finally:
         if verifier is None:
             own_verifier.close()
     return {
-        d.path: _evidence_for(d, by_path.get(d.path, []), signatures, trust, dirty)
+        d.path: evidence_for(
+            d.path,
+            d.model.spec.reviewer,
+            since_created(by_path.get(d.path, [])),
+            signatures,
+            trust,
+            dirty,
+            discarded.get(d.path, ()),
+        )
         for d in documents
+        if isinstance(d.model, ApprovalDocument)
     }
 
 
-def _evidence_for(
-    document: Document,
+def since_created(changes: list[FileChange]) -> list[str]:
+    """The commits (newest first) since the file was last created (DESIGN §2.3).
+
+    A file deleted and created again starts a new history: the commits before belong to a
+    file that no longer exists. The creating commit is included, so it must itself be the
+    reviewer's own signed commit; nobody can delete and re-add a file to launder a
+    signature. A merge counts as creating only if the file was absent from every parent.
+    """
+    commits = []
+    for change in changes:  # git log lists the newest first
+        commits.append(change.commit)
+        if change.creates:
+            break
+    return commits
+
+
+def evidence_for(
+    path: str,
+    reviewer_id: str,
     commits: list[str],
     signatures: dict[str, CommitSignature],
     trust: TrustRoot,
-    dirty: frozenset[str],
+    dirty: frozenset[str] = frozenset(),
+    discarded: Sequence[str] = (),
 ) -> ApprovalEvidence:
-    assert isinstance(document.model, ApprovalDocument)
-    path = document.path
-    reviewer_id = document.model.spec.reviewer
+    """Whether every commit in `commits` (newest first) is `reviewer_id`'s own valid signature,
+    and no merge threw away a later change to the file (`discarded`, see discarded.py)."""
     if path in dirty:
         return ApprovalEvidence(
             path, False, "the file has uncommitted changes; only committed, signed content counts"
@@ -157,6 +212,15 @@ def _evidence_for(
             path,
             False,
             f"the reviewer {reviewer_id!r} is not a person in the trusted base",
+            commits=tuple(commits),
+        )
+    if discarded:
+        return ApprovalEvidence(
+            path,
+            False,
+            f"a merge discarded commit {discarded[0][:12]}'s change to the file, so its content"
+            " may be an older signed state; the reviewer must approve it afresh (gac approve"
+            " removes the file and creates it again)",
             commits=tuple(commits),
         )
     reasons = [

@@ -11,7 +11,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -107,7 +107,23 @@ class OpenPgpKeyring:
             )
         finally:
             signature_file.unlink(missing_ok=True)
-        return _judge(result, self._primary_fingerprints)
+        return _judge(result, self._primary_fingerprints, self._expiry)
+
+    def _expiry(self, fingerprint: str) -> int | None:
+        """When the (sub)key `fingerprint` expires, in seconds since the epoch; None if never."""
+        result = _run_gpg(
+            self._gpg_program, self._home, ["--with-colons", "--list-keys", fingerprint], b""
+        )
+        pending: str | None = None
+        for line in result.stdout.decode("utf-8", "replace").splitlines():
+            fields = line.split(":")
+            if fields[0] in ("pub", "sub"):
+                pending = fields[6] if len(fields) > 6 else ""
+            elif fields[0] == "fpr" and pending is not None and len(fields) > 9:
+                if fields[9].upper() == fingerprint.upper():
+                    return int(pending) if pending.isdigit() else None
+                pending = None
+        return None
 
     def close(self) -> None:
         """Delete the temporary home; the keyring cannot be used afterwards."""
@@ -158,6 +174,14 @@ def openpgp_fingerprint(armored_public_key: str, gpg_program: str = GPG_PROGRAM)
 
     Raises ValueError unless the text holds exactly one public key.
     """
+    return openpgp_key_fingerprints(armored_public_key, gpg_program)[0]
+
+
+def openpgp_key_fingerprints(armored_public_key: str, gpg_program: str = GPG_PROGRAM) -> list[str]:
+    """The primary key fingerprint, then every subkey's, of one armored OpenPGP public key.
+
+    Raises ValueError unless the text holds exactly one public key.
+    """
     home = _make_home()
     try:
         result = _run_gpg(
@@ -165,30 +189,43 @@ def openpgp_fingerprint(armored_public_key: str, gpg_program: str = GPG_PROGRAM)
             home,
             ["--with-colons", "--import-options", "show-only", "--import"],
             armored_public_key.encode("utf-8"),
+            # With `--trust-model always` gpg wants a trustdb to show an expired key and
+            # shows nothing instead; a key that expired since it signed must still be known.
+            trust_always=False,
         )
     finally:
         shutil.rmtree(home, ignore_errors=True)
-    fingerprints: list[str] = []
-    expect_primary = False
+    primaries: list[str] = []
+    subkeys: list[str] = []
+    expect: list[str] | None = None
     for line in result.stdout.decode("utf-8", "replace").splitlines():
         fields = line.split(":")
         if fields[0] == "sec":
             raise ValueError("expected an OpenPGP public key, got a secret key")
         if fields[0] == "pub":
-            expect_primary = True
-        elif fields[0] == "fpr" and expect_primary and len(fields) > 9:
-            fingerprints.append(fields[9].upper())
-            expect_primary = False
-    if len(fingerprints) != 1:
-        found = f"{len(fingerprints)} keys" if fingerprints else "no key"
+            expect = primaries
+        elif fields[0] == "sub":
+            expect = subkeys
+        elif fields[0] == "fpr" and expect is not None and len(fields) > 9:
+            expect.append(fields[9].upper())
+            expect = None
+    if len(primaries) != 1:
+        found = f"{len(primaries)} keys" if primaries else "no key"
         raise ValueError(f"expected exactly one OpenPGP public key, found {found}")
-    return fingerprints[0]
+    return primaries + subkeys
 
 
 def _judge(
-    result: subprocess.CompletedProcess[bytes], trusted: frozenset[str]
+    result: subprocess.CompletedProcess[bytes],
+    trusted: frozenset[str],
+    expiry: Callable[[str], int | None] | None = None,
 ) -> OpenPgpSignatureCheck:
-    """Turn gpg's status lines into a verdict; anything short of one clean VALIDSIG fails."""
+    """Turn gpg's status lines into a verdict; anything short of one clean VALIDSIG fails.
+
+    A key that has expired *since* it signed still made a valid signature (DESIGN §2.3: the
+    key must be valid at the signature's time), so EXPKEYSIG is accepted when `expiry` shows
+    that both the signing key and its primary key expired after the signature was made.
+    """
     status = _status(result.stdout)
     keywords = [keyword for keyword, _ in status]
     first = {keyword: fields for keyword, fields in reversed(status)}
@@ -196,10 +233,12 @@ def _judge(
         return _invalid(f"no OpenPGP signature found: {_stderr(result)}")
     if keywords.count("NEWSIG") > 1:
         return _invalid(f"{keywords.count('NEWSIG')} signatures found where one was expected")
-    problem = _problem(first)
+    expired_since = "EXPKEYSIG" in first and expiry is not None and "VALIDSIG" in first
+    problem = _problem({k: v for k, v in first.items() if k != "EXPKEYSIG" or not expired_since})
     if problem:
         return _invalid(problem)
-    if "VALIDSIG" not in first or "GOODSIG" not in first or result.returncode != 0:
+    good = "GOODSIG" in first or expired_since
+    if "VALIDSIG" not in first or not good or result.returncode != 0:
         return _invalid(f"gpg did not confirm the signature: {_stderr(result)}")
     validsig = first["VALIDSIG"]
     if len(validsig) < 10:
@@ -211,7 +250,13 @@ def _judge(
     # Belt and braces: a key gpg picked up from anywhere but our import is not trusted.
     if primary not in trusted:
         return _invalid(f"signed by key {primary}, which is not among the trusted keys")
-    return OpenPgpSignatureCheck(True, fingerprint.upper(), primary, _timestamp(timestamp), "")
+    signed_at = _timestamp(timestamp)
+    if expired_since and expiry is not None:
+        for key in dict.fromkeys((fingerprint.upper(), primary)):
+            expires = expiry(key)
+            if signed_at is None or (expires is not None and expires <= signed_at.timestamp()):
+                return _invalid(f"signed by key {key} after it expired")
+    return OpenPgpSignatureCheck(True, fingerprint.upper(), primary, signed_at, "")
 
 
 def _problem(first: dict[str, list[str]]) -> str:
@@ -282,9 +327,10 @@ def _make_home() -> Path:
 
 
 def _run_gpg(
-    gpg_program: str, home: Path, arguments: list[str], stdin: bytes
+    gpg_program: str, home: Path, arguments: list[str], stdin: bytes, *, trust_always: bool = True
 ) -> subprocess.CompletedProcess[bytes]:
-    command = [gpg_program, "--homedir", str(home), *_BASE_OPTIONS, *arguments]
+    options = _BASE_OPTIONS if trust_always else _BASE_OPTIONS[:-2]
+    command = [gpg_program, "--homedir", str(home), *options, *arguments]
     # GNUPGHOME is overridden too so that no helper gpg spawns can reach the user's home.
     environment = {**os.environ, "GNUPGHOME": str(home), "LC_ALL": "C", "LANGUAGE": "C"}
     try:
@@ -298,8 +344,10 @@ def _run_gpg(
         )
     except FileNotFoundError as exc:
         raise GovernError(
-            f"{gpg_program} is needed to check OpenPGP signatures but is not installed",
-            fix="install GnuPG",
+            f"{gpg_program} is needed to check OpenPGP signatures but is not installed"
+            " (or not on PATH)",
+            fix="install GnuPG (https://gnupg.org/download; e.g. apt-get install gnupg,"
+            " brew install gnupg)",
         ) from exc
     except subprocess.TimeoutExpired as exc:
         raise GovernError(f"{gpg_program} did not answer while checking a signature") from exc

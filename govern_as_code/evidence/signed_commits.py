@@ -16,7 +16,7 @@ import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from govern_as_code.documents.kinds import PersonDocument, SigningKey
@@ -41,6 +41,9 @@ class CommitSignature:
     author_email: str
     is_merge: bool
     dated_before_parent: bool
+    committer: str = ""  # "Name <email>", to recognise a forge that rewrote the commit
+    author: str = ""
+    readable: bool = True  # False: the object is not a well-formed commit; see `reason`
 
 
 def ssh_fingerprint_of(key: SigningKey) -> str | None:
@@ -94,14 +97,22 @@ class SignatureVerifier:
     def signatures(self, commits: Sequence[str]) -> dict[str, CommitSignature]:
         """The verified signer of each commit (one `cat-file` call for all of them)."""
         raw = self.repo.raw_commits(commits)
-        parsed = {sha: split_signed_commit(data) for sha, data in raw.items()}
+        parsed: dict[str, SignedCommit] = {}
+        result: dict[str, CommitSignature] = {}
+        for sha, data in raw.items():
+            try:
+                parsed[sha] = split_signed_commit(data)
+            except ValueError as e:
+                # A hand-made object git itself would refuse to write: a reason, not a crash.
+                result[sha] = _unreadable(sha, str(e))
         parent_ids = {p for c in parsed.values() for p in c.parents} - set(parsed)
-        parent_times = {
-            sha: split_signed_commit(data).committer_time
-            for sha, data in self.repo.raw_commits(sorted(parent_ids)).items()
-        }
+        parent_times = {}
+        for sha, data in self.repo.raw_commits(sorted(parent_ids)).items():
+            try:
+                parent_times[sha] = split_signed_commit(data).committer_time
+            except ValueError:
+                continue
         parent_times.update({sha: c.committer_time for sha, c in parsed.items()})
-        result = {}
         for sha, commit in parsed.items():
             fingerprint, reason = self._verify(sha, commit)
             backdated = any(
@@ -116,6 +127,8 @@ class SignatureVerifier:
                 commit.author_email.lower(),
                 len(commit.parents) > 1,
                 backdated,
+                f"{commit.committer_name} <{commit.committer_email}>",
+                f"{commit.author_name} <{commit.author_email}>",
             )
         return result
 
@@ -149,6 +162,20 @@ class SignatureVerifier:
                 # One unreadable key must not stop verification of everyone else's signatures.
                 self._keyring = OpenPgpKeyring([k for k in self._openpgp_keys if _importable(k)])
         return self._keyring
+
+
+def _unreadable(sha: str, why: str) -> CommitSignature:
+    return CommitSignature(
+        sha,
+        None,
+        None,
+        f"unreadable commit {sha[:12]}: {why.removeprefix('commit object ')}",
+        datetime(1970, 1, 1, tzinfo=UTC),
+        "",
+        False,
+        False,
+        readable=False,
+    )
 
 
 def _importable(armored: str) -> bool:

@@ -218,8 +218,9 @@ def _check_with_ssh_keygen(payload: bytes, envelope: SshSignatureEnvelope, names
         except FileNotFoundError as exc:
             raise GovernError(
                 f"ssh-keygen is needed to check {envelope.public_key.key_type} signatures "
-                "but is not installed",
-                fix="install the OpenSSH client tools",
+                "but is not installed (or not on PATH)",
+                fix="install the OpenSSH client tools (e.g. apt-get install openssh-client;"
+                " macOS ships them)",
             ) from exc
         except subprocess.TimeoutExpired as exc:
             raise GovernError("ssh-keygen did not answer while checking a signature") from exc
