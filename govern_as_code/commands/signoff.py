@@ -16,7 +16,13 @@ from govern_as_code.errors import GovernError, UsageError
 from govern_as_code.gate.options import GateOptions
 from govern_as_code.gate.verdict import evaluate
 from govern_as_code.git import Repository
-from govern_as_code.portfolio import IGNORE_FILE, Portfolio, load_portfolio, open_source
+from govern_as_code.portfolio import (
+    IGNORE_FILE,
+    LoadOptions,
+    Portfolio,
+    load_portfolio,
+    open_source,
+)
 from govern_as_code.portfolio.sources import RevisionSource
 from govern_as_code.portfolio.trust import TrustRoot
 from govern_as_code.portfolio.trust_changes import digest_of_ref
@@ -74,7 +80,8 @@ def approval_path(subject: str, role: str, person: str) -> str:
 
 def _trust(repo: Repository, base: str | None) -> TrustRoot:
     revision = find_base(repo, repo.resolve("HEAD"), base)
-    return TrustRoot.from_portfolio(load_portfolio(RevisionSource(repo, revision)))
+    trusted = load_portfolio(RevisionSource(repo, revision), LoadOptions(require_settings=False))
+    return TrustRoot.from_portfolio(trusted)
 
 
 def approve(request: ApprovalRequest) -> tuple[str, str]:

@@ -17,6 +17,6 @@ def validate(root: Path, revision: str | None = None) -> LintReport:
     """Load every document of `root` (or of `revision`) and check schemas and references."""
     portfolio = load_portfolio(open_source(root, revision))
     context = RuleContext(portfolio, TrustRoot.from_portfolio(portfolio), date.today())
-    problems = [p.with_level(Level.ERROR) for p in portfolio.problems]
+    problems = [p.with_level(p.level or Level.ERROR) for p in portfolio.problems]
     problems += [p.with_level(Level.ERROR) for p in references_resolve.check(context, NoOptions())]
     return LintReport(tuple(sorted(set(problems))), len(portfolio.documents), rule_infos())

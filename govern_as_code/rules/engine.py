@@ -42,7 +42,8 @@ def run_rules(
 ) -> list[Problem]:
     """Every problem of the portfolio under `policy`, with levels, sorted by location."""
     wanted = set(only) if only is not None else None
-    problems = [p.with_level(Level.ERROR) for p in context.portfolio.problems]
+    # A loader finding is an error unless the loader said otherwise (a refused exclusion).
+    problems = [p.with_level(p.level or Level.ERROR) for p in context.portfolio.problems]
     facets = _facet_index(context.portfolio)
     for rule_id, module in RULES.items():
         if rule_id in CORE_RULE_IDS or (wanted is not None and rule_id not in wanted):

@@ -29,6 +29,7 @@ from govern_as_code.documents.kinds import (
     ProjectDocument,
 )
 from govern_as_code.portfolio import Document, Portfolio
+from govern_as_code.portfolio.model import InvalidDocument
 from govern_as_code.problems import Problem
 from govern_as_code.rules.base import NoOptions, RuleContext
 
@@ -42,30 +43,61 @@ Ref = tuple[str, str | None, tuple[str | int, ...]]  # kind, id, where in the do
 
 def check(context: RuleContext, options: NoOptions) -> Iterator[Problem]:
     portfolio = context.portfolio
+    # A reference to a document that exists but is invalid is one problem, at that document,
+    # instead of "does not exist" at every document that names it.
+    named_invalid: dict[tuple[str, str], list[str]] = {}
     for document in portfolio.documents:
         for kind, ref, where in _references(document):
-            if ref is not None and portfolio.get(kind, ref) is None:
-                field_name = ".".join(str(p) for p in where)
-                yield document.problem(
-                    ID,
-                    f"{field_name} names {kind} {ref!r}, which does not exist",
-                    *where,
-                    hint=_hint(portfolio, kind, ref),
-                )
+            if ref is None or portfolio.get(kind, ref) is not None:
+                continue
+            if (kind, ref) in portfolio.invalid:
+                named_invalid.setdefault((kind, ref), []).append(document.path)
+                continue
+            field_name = ".".join(str(p) for p in where)
+            yield document.problem(
+                ID,
+                f"{field_name} names {kind} {ref!r}, which does not exist",
+                *where,
+                hint=_hint(portfolio, kind, ref),
+            )
     environments = set(portfolio.settings.environments) | {"production"}
     for deployment in portfolio.deployments():
-        if deployment.subject and portfolio.get("ModelVersion", deployment.subject) is None:
-            yield deployment.problem(
-                ID,
-                f"the deployment names model version {deployment.subject!r}, which does not exist",
-                _hint(portfolio, "ModelVersion", deployment.subject),
-            )
+        subject = deployment.subject
+        if subject and portfolio.get("ModelVersion", subject) is None:
+            if ("ModelVersion", subject) in portfolio.invalid:
+                named_invalid.setdefault(("ModelVersion", subject), []).append(deployment.path)
+            else:
+                yield deployment.problem(
+                    ID,
+                    f"the deployment names model version {subject!r}, which does not exist",
+                    _hint(portfolio, "ModelVersion", subject),
+                )
         if deployment.environment not in environments:
             yield deployment.problem(
                 ID,
                 f"environment {deployment.environment!r} is not declared in governance.yaml",
                 f"declare it under spec.environments (known: {', '.join(sorted(environments))})",
             )
+    for key, referrers in sorted(named_invalid.items()):
+        yield _invalid_referent(portfolio.invalid[key], sorted(set(referrers)))
+
+
+def _invalid_referent(invalid: InvalidDocument, referrers: list[str]) -> Problem:
+    shown = ", ".join(referrers[:3]) + (
+        f" and {len(referrers) - 3} more" if len(referrers) > 3 else ""
+    )
+    count = (
+        "document that names" if len(referrers) == 1 else f"{len(referrers)} documents that name"
+    )
+    return Problem(
+        invalid.path,
+        invalid.line,
+        invalid.column,
+        ID,
+        f"{invalid.kind} {invalid.id!r} is invalid, so the {count} it cannot be"
+        f" checked against it ({shown})",
+        "fix the problems reported for this file first",
+    )
 
 
 def _hint(portfolio: Portfolio, kind: str, ref: str) -> str:
