@@ -329,32 +329,55 @@ def _git(root: Path, env: dict[str, str], *args: str) -> None:
 # --- 10. exclusions cannot hide what the gate judges ----------------------------------------------
 
 
-def test_an_exclusion_added_by_the_change_does_not_hide_a_deployment(repo: GateRepo) -> None:
-    commit(
-        repo,
-        {
-            ".gacignore": "deployments/production/m-canary.yaml\n",
-            "deployments/production/m-canary.yaml": UNAPPROVED,
-        },
-    )
+@pytest.mark.parametrize("how", [".gacignore", "spec.exclude"])
+def test_an_exclusion_added_by_the_change_does_not_hide_a_deployment(
+    repo: GateRepo, how: str
+) -> None:
+    # lint reads .gacignore and governance.yaml from the trusted base, never from the change.
+    path = "ops/m-canary.yaml"  # not a protected folder: only the base's patterns could hide it
+    if how == ".gacignore":
+        change = {".gacignore": "ops/\n"}
+    else:
+        text = repo.read("governance.yaml")
+        change = {"governance.yaml": text.replace("spec:\n", "spec:\n  exclude:\n  - ops/\n", 1)}
+        assert change["governance.yaml"] != text
+    commit(repo, {**change, path: UNAPPROVED})
     code, report = lint_json(repo)
     assert code == 1
     gates = {g["deployment"]: g["passed"] for g in report["gates"]}
-    assert gates["deployments/production/m-canary.yaml"] is False
+    assert gates[path] is False
 
 
-@pytest.mark.parametrize("pattern", ["deployments/\n", "**/*canary*\n", "approvals/\n"])
+CANARY = "deployments/production/m-canary.yaml"
+APPROVALS = {
+    "approvals/m/1/technical-review--alice.yaml",
+    "approvals/m/1/risk-review--bob.yaml",
+    "approvals/m/1/final-approval--carol.yaml",
+}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "refused"),
+    [
+        ("deployments/\n", {"deployments/production/m.yaml", CANARY}),
+        ("**/*canary*\n", {CANARY}),
+        ("approvals/\n", APPROVALS),  # hiding a rejection would be as bad as hiding a deploy
+    ],
+)
 def test_a_trusted_exclusion_of_deployments_or_approvals_is_refused_with_a_warning(
-    keys: GateKeys, tmp_path: Path, pattern: str
+    keys: GateKeys, tmp_path: Path, pattern: str, refused: set[str]
 ) -> None:
     repo = GateRepo.create(tmp_path / "repo", keys, base_files={".gacignore": pattern}, branch=None)
     repo.approve_all()
     repo.checkout("change", create=True)
-    commit(repo, {"deployments/production/m-canary.yaml": UNAPPROVED})
+    commit(repo, {CANARY: UNAPPROVED})
     code, report = lint_json(repo)
     assert code == 1
     gates = {g["deployment"]: g["passed"] for g in report["gates"]}
-    assert gates["deployments/production/m-canary.yaml"] is False
-    warned = {p["path"] for p in report["problems"] if p["rule"] == "exclude"}
-    assert "deployments/production/m-canary.yaml" in warned or "approvals/" in pattern
-    assert all(p["level"] == "warning" for p in report["problems"] if p["rule"] == "exclude")
+    assert gates == {"deployments/production/m.yaml": True, CANARY: False}
+    warnings = [p for p in report["problems"] if p["rule"] == "exclude"]
+    assert {p["path"] for p in warnings} == refused
+    assert {p["level"] for p in warnings} == {"warning"}
+    assert warnings[0]["hint"] == (
+        "remove the pattern: deployments, approvals and governance.yaml cannot be excluded"
+    )

@@ -60,12 +60,12 @@ def shape(problems: list[dict[str, Any]]) -> list[tuple[str, str, int, str]]:
     return [(p["rule"], p["path"], p["line"], p["message"]) for p in problems]
 
 
-# --- 4. a reference to an invalid document is one problem, at the invalid document -------------
+# --- 4. a reference to an invalid document is one problem, pointing at the invalid document -------------
 
 VERSION_PATH = "projects/churn/models/churn-xgb/versions/3.yaml"
 
 
-def test_references_to_an_invalid_version_are_one_problem_at_the_version(tmp_path: Path) -> None:
+def test_references_to_an_invalid_version_are_one_problem_pointing_at_it(tmp_path: Path) -> None:
     problems = validate(
         tmp_path,
         {
@@ -79,15 +79,15 @@ def test_references_to_an_invalid_version_are_one_problem_at_the_version(tmp_pat
     assert shape(problems) == [
         (
             "references-resolve",
-            VERSION_PATH,
-            4,
-            "ModelVersion 'churn-xgb@3' is invalid, so the 3 documents that name it cannot be"
-            " checked against it (approvals/churn-xgb/3/risk-review--bob.yaml,"
-            " approvals/churn-xgb/3/technical-review--bob.yaml, deployments/production/churn.yaml)",
+            "approvals/churn-xgb/3/risk-review--bob.yaml",
+            6,
+            f"spec.subject names ModelVersion 'churn-xgb@3', which is invalid ({VERSION_PATH}:4);"
+            " 2 other documents name it too (approvals/churn-xgb/3/technical-review--bob.yaml,"
+            " deployments/production/churn.yaml)",
         ),
         ("schema", VERSION_PATH, 13, "spec.stauts: unknown field"),
     ]
-    assert problems[0]["hint"] == "fix the problems reported for this file first"
+    assert problems[0]["hint"] == f"fix the problems reported for {VERSION_PATH} first"
     assert problems[1]["hint"].startswith("did you mean 'status'? ")
 
 

@@ -19,6 +19,7 @@ Failing (no Project `churn` exists)::
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from govern_as_code.documents.kinds import (
     ApprovalDocument,
@@ -43,17 +44,20 @@ Ref = tuple[str, str | None, tuple[str | int, ...]]  # kind, id, where in the do
 
 def check(context: RuleContext, options: NoOptions) -> Iterator[Problem]:
     portfolio = context.portfolio
-    # A reference to a document that exists but is invalid is one problem, at that document,
-    # instead of "does not exist" at every document that names it.
-    named_invalid: dict[tuple[str, str], list[str]] = {}
+    # A reference to a document that exists but is invalid is not "does not exist" at every
+    # document that names it: it is one problem, at the first of them, pointing at the
+    # invalid document (whose own problems say what to fix).
+    named_invalid: dict[tuple[str, str], list[Problem]] = {}
     for document in portfolio.documents:
         for kind, ref, where in _references(document):
             if ref is None or portfolio.get(kind, ref) is not None:
                 continue
-            if (kind, ref) in portfolio.invalid:
-                named_invalid.setdefault((kind, ref), []).append(document.path)
-                continue
             field_name = ".".join(str(p) for p in where)
+            if (kind, ref) in portfolio.invalid:
+                named_invalid.setdefault((kind, ref), []).append(
+                    document.problem(ID, f"{field_name} names {kind} {ref!r}", *where)
+                )
+                continue
             yield document.problem(
                 ID,
                 f"{field_name} names {kind} {ref!r}, which does not exist",
@@ -65,7 +69,9 @@ def check(context: RuleContext, options: NoOptions) -> Iterator[Problem]:
         subject = deployment.subject
         if subject and portfolio.get("ModelVersion", subject) is None:
             if ("ModelVersion", subject) in portfolio.invalid:
-                named_invalid.setdefault(("ModelVersion", subject), []).append(deployment.path)
+                named_invalid.setdefault(("ModelVersion", subject), []).append(
+                    deployment.problem(ID, f"the deployment names model version {subject!r}")
+                )
             else:
                 yield deployment.problem(
                     ID,
@@ -78,25 +84,22 @@ def check(context: RuleContext, options: NoOptions) -> Iterator[Problem]:
                 f"environment {deployment.environment!r} is not declared in governance.yaml",
                 f"declare it under spec.environments (known: {', '.join(sorted(environments))})",
             )
-    for key, referrers in sorted(named_invalid.items()):
-        yield _invalid_referent(portfolio.invalid[key], sorted(set(referrers)))
+    for key, references in sorted(named_invalid.items()):
+        yield _invalid_referent(portfolio.invalid[key], sorted(references))
 
 
-def _invalid_referent(invalid: InvalidDocument, referrers: list[str]) -> Problem:
-    shown = ", ".join(referrers[:3]) + (
-        f" and {len(referrers) - 3} more" if len(referrers) > 3 else ""
-    )
-    count = (
-        "document that names" if len(referrers) == 1 else f"{len(referrers)} documents that name"
-    )
-    return Problem(
-        invalid.path,
-        invalid.line,
-        invalid.column,
-        ID,
-        f"{invalid.kind} {invalid.id!r} is invalid, so the {count} it cannot be"
-        f" checked against it ({shown})",
-        "fix the problems reported for this file first",
+def _invalid_referent(invalid: InvalidDocument, references: list[Problem]) -> Problem:
+    first, others = references[0], sorted({p.path for p in references[1:]} - {references[0].path})
+    also = ""
+    if others:
+        shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+        also = (
+            f"; {len(others)} other document{'s' if len(others) > 1 else ''} name it too ({shown})"
+        )
+    return replace(
+        first,
+        message=f"{first.message}, which is invalid ({invalid.path}:{invalid.line}){also}",
+        hint=f"fix the problems reported for {invalid.path} first",
     )
 
 
