@@ -60,7 +60,7 @@ def shape(problems: list[dict[str, Any]]) -> list[tuple[str, str, int, str]]:
     return [(p["rule"], p["path"], p["line"], p["message"]) for p in problems]
 
 
-# --- 4. a reference to an invalid document is one problem, pointing at the invalid document -------------
+# --- 4. a reference to an invalid document is one problem, pointing at the invalid one -------
 
 VERSION_PATH = "projects/churn/models/churn-xgb/versions/3.yaml"
 

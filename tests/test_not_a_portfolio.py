@@ -6,6 +6,7 @@ passed without looking at anything.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,28 @@ def test_lint_of_the_change_that_adds_governance_yaml_reads_an_empty_trust_root(
     assert stderr == ""
     assert code == 1  # the new trust root itself needs approvals from the base's admins
     assert "trust-changes-need-admin" in stdout
+
+
+def test_governance_yaml_in_the_wrong_case_is_an_error_not_a_stop(
+    repo: Path, tmp_path: Path
+) -> None:
+    write(repo, {"Governance.YAML": GOVERNANCE})
+    result = CliRunner().invoke(cli, ["validate", "--repo", str(repo), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    problems = {(p["rule"], p["path"]) for p in json.loads(result.stdout)["problems"]}
+    assert problems == {("file-name", "Governance.YAML"), ("duplicate-id", "Governance.YAML")}
+
+
+def test_a_portfolio_document_outside_governance_yaml_is_refused(repo: Path) -> None:
+    write(repo, {"governance.yaml": GOVERNANCE, "teams/acme.yaml": GOVERNANCE})
+    result = CliRunner().invoke(cli, ["validate", "--repo", str(repo), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    assert [
+        (p["rule"], p["path"], p["message"]) for p in json.loads(result.stdout)["problems"]
+    ] == [
+        (
+            "duplicate-id",
+            "teams/acme.yaml",
+            "a second Portfolio document (the first is governance.yaml); its settings are not read",
+        )
+    ]

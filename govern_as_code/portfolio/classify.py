@@ -173,16 +173,14 @@ def claims_ours(data: LoadedData) -> bool:
     return not (isinstance(api, str) and "/" in api)
 
 
-def foreign_kind_hint(data: LoadedData) -> str:
+def foreign_kind_hint(data: LoadedData, folder: str) -> str:
     """What to say about a file in a conventional folder that is not a governance document."""
-    api, _ = envelope_field(data, "apiVersion")
     kind, _ = envelope_field(data, "kind")
-    if isinstance(kind, str) and kind.strip().casefold() in _KINDS_FOLDED:
-        proper = _KINDS_FOLDED[kind.strip().casefold()]
-        return f"write apiVersion: govern-as-code/v1 (and kind: {proper})"
-    if api is not None:
+    proper = _KINDS_FOLDED.get(kind.strip().casefold()) if isinstance(kind, str) else None
+    hint = f"write apiVersion: govern-as-code/v1 and kind: {proper or 'one of our kinds'}"
+    if folder == "deployments":
         return (
-            "write apiVersion: govern-as-code/v1 with one of our kinds; a deployment manifest of"
-            " another tool belongs in a folder named in governance.yaml spec.deploymentGlobs"
+            hint + "; a deployment manifest of another tool belongs in a folder named in"
+            " governance.yaml spec.deploymentGlobs"
         )
-    return "write apiVersion: govern-as-code/v1 and a kind, or move the file out of this folder"
+    return hint + ", or move the file out of this folder"

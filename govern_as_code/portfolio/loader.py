@@ -163,7 +163,7 @@ def _not_a_governance_document(
             column,
             "schema",
             f"{where} is a governance document, but this one has {says}",
-            foreign_kind_hint(data),
+            foreign_kind_hint(data, folder),
         )
     )
 
