@@ -218,8 +218,11 @@ def test_an_upper_case_extension_or_folder_is_an_error(repo: GateRepo, path: str
     assert ("file-name", path) in revision_problems(repo)
 
 
-def test_an_upper_case_foreign_manifest_in_a_glob_is_still_a_manifest(repo: GateRepo) -> None:
-    path = "k8s/prod/api.Yaml"  # governance.yaml declares k8s/**/*.yaml
+@pytest.mark.parametrize("path", ["k8s/prod/api.Yaml", "K8s/prod/api.yaml"])
+def test_an_upper_case_foreign_manifest_in_a_glob_is_still_a_manifest(
+    repo: GateRepo, path: str
+) -> None:
+    # governance.yaml declares k8s/**/*.yaml; a case-insensitive file system reads both.
     commit(repo, {path: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n"})
     code, report = lint_json(repo)
     assert code == 1

@@ -150,3 +150,21 @@ def test_a_portfolio_document_outside_governance_yaml_is_refused(repo: Path) -> 
             "a second Portfolio document (the first is governance.yaml); its settings are not read",
         )
     ]
+
+
+@pytest.mark.parametrize("text", ["a\n", "- apiVersion: govern-as-code/v1\n", "name: acme\n"])
+def test_a_governance_yaml_that_is_not_a_portfolio_document_is_an_error(
+    repo: Path, text: str
+) -> None:
+    write(repo, {"governance.yaml": text})
+    result = CliRunner().invoke(cli, ["validate", "--repo", str(repo), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    assert [
+        (p["rule"], p["path"], p["message"]) for p in json.loads(result.stdout)["problems"]
+    ] == [
+        (
+            "schema",
+            "governance.yaml",
+            "governance.yaml is a governance document, but this one has no apiVersion",
+        )
+    ]

@@ -63,6 +63,16 @@ def validate_data(
 ) -> tuple[Envelope | None, list[Problem]]:
     """The typed document and its problems; the document is None when it is invalid."""
     value = data.value
+    if not isinstance(value, dict):
+        return None, [
+            Problem(
+                path,
+                *data.position(()),
+                "schema",
+                f"a governance document is a mapping of fields, not {type(value).__name__}",
+                f"start it with apiVersion: {API_VERSION}, then kind, metadata and spec",
+            )
+        ]
     api = value.get("apiVersion")
     if api != API_VERSION:
         line, column = data.position(("apiVersion",))

@@ -64,7 +64,7 @@ def is_protected(path: str) -> bool:
     return is_settings_path(path) or conventional_folder(path) in PROTECTED_FOLDERS
 
 
-def odd_name(path: str) -> str | None:
+def odd_name(path: str, glob_case_only: bool = False) -> str | None:
     """Why a name that counts must be renamed: letter case, backslashes, control characters."""
     name = path.rsplit("/", 1)[-1]
     if "\\" in path:
@@ -80,6 +80,8 @@ def odd_name(path: str) -> str | None:
         return "governance.yaml is not written in lower case"
     if has_document_suffix(path) and not path.endswith(DOCUMENT_SUFFIXES):
         return f"the extension of {name!r} is not in lower case"
+    if glob_case_only:
+        return "it matches a deployment glob only when letter case is ignored"
     return None
 
 
@@ -94,12 +96,17 @@ class GlobMatcher:
 
     globs: tuple[DeploymentGlob, ...]
     specs: tuple[pathspec.GitIgnoreSpec, ...]
+    exact: pathspec.GitIgnoreSpec  # the globs as written, to tell a case-only match
 
     @classmethod
     def compile(cls, globs: list[str | DeploymentGlob]) -> GlobMatcher:
         typed = tuple(g if isinstance(g, DeploymentGlob) else DeploymentGlob(glob=g) for g in globs)
         specs = tuple(pathspec.GitIgnoreSpec.from_lines([g.glob.casefold()]) for g in typed)
-        return cls(typed, specs)
+        return cls(typed, specs, pathspec.GitIgnoreSpec.from_lines([g.glob for g in typed]))
+
+    def matches_exactly(self, path: str) -> bool:
+        """Whether a glob matches `path` with letter case respected."""
+        return self.exact.match_file(path)
 
     def match(self, path: str) -> DeploymentGlob | None:
         key = folded(path)

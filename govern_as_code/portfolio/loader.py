@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pathspec
 
-from govern_as_code.documents.kinds import DeploymentGlob, PortfolioSpec
+from govern_as_code.documents.kinds import PortfolioSpec
 from govern_as_code.documents.validation import ExtensionSchema, validate_data
 from govern_as_code.documents.yaml_loader import LoadedData, LoadError, ParsedFile, parse_bytes
 from govern_as_code.errors import GitError
@@ -36,7 +36,7 @@ from govern_as_code.portfolio.foreign import (
 )
 from govern_as_code.portfolio.ignore import IGNORE_FILE
 from govern_as_code.portfolio.model import Document, InvalidDocument, Portfolio
-from govern_as_code.portfolio.selection import select
+from govern_as_code.portfolio.selection import Selected, select
 from govern_as_code.portfolio.settings import (
     load_extensions,
     read_ignore_lines,
@@ -107,17 +107,17 @@ def load_portfolio(source: FileSource, options: LoadOptions | None = None) -> Po
     for selected in wanted:
         raw = contents.get(selected.candidate.path)
         if raw is not None:
-            _load_file(portfolio, selected.candidate.path, raw, selected.glob, extensions)
+            _load_file(portfolio, selected, raw, extensions)
     return portfolio
 
 
 def _load_file(
     portfolio: Portfolio,
-    path: str,
+    selected: Selected,
     raw: bytes,
-    glob: DeploymentGlob | None,
     extensions: dict[str, ExtensionSchema],
 ) -> None:
+    path, glob = selected.candidate.path, selected.glob
     try:
         parsed = parse_bytes(raw, is_json=folded(path).rstrip(". \t").endswith(".json"))
     except LoadError as e:
@@ -127,7 +127,7 @@ def _load_file(
     folder = conventional_folder(path) or ("" if not is_settings_path(path) else "governance")
     if not (ours or glob or folder):
         return  # not ours: a CI workflow, a config file, another tool's manifest
-    reason = odd_name(path)
+    reason = odd_name(path, selected.glob_case_only)
     if reason:
         portfolio.problems.append(
             Problem(

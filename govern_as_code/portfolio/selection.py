@@ -33,6 +33,7 @@ class Selected:
 
     candidate: Candidate
     glob: DeploymentGlob | None
+    glob_case_only: bool = False  # the glob matches only when letter case is ignored
 
 
 def select(
@@ -59,7 +60,8 @@ def select(
         elif candidate.size > MAX_FILE_BYTES:
             problems.append(too_large_issue(candidate.size).to_problem(path))
         else:
-            wanted.append(Selected(candidate, glob))
+            case_only = glob is not None and not globs.matches_exactly(path)
+            wanted.append(Selected(candidate, glob, case_only))
     return wanted
 
 
