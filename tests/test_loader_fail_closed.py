@@ -250,7 +250,7 @@ def test_odd_names_that_a_deploy_tool_reads_are_errors(repo: GateRepo) -> None:
     reasons = {p["path"]: p["message"] for p in report["problems"] if p["rule"] == "file-name"}
     assert set(reasons) == set(files)
     assert "backslash" in reasons["deployments\\production\\m-eu.yaml"]
-    assert "space or a dot" in reasons["deployments/production/m-canary.yaml "]
+    assert "ends with a space" in reasons["deployments/production/m-canary.yaml "]
 
 
 @pytest.mark.parametrize(

@@ -72,7 +72,7 @@ def odd_name(path: str, glob_case_only: bool = False) -> str | None:
     if any(unicodedata.category(c).startswith("C") for c in path):
         return "it contains a control or invisible character"
     if name != name.strip() or name.rstrip(". ") != name:
-        return "it ends or starts with a space or a dot"
+        return "it starts or ends with a space, or ends with a dot"
     top = path.split("/", 1)[0]
     if conventional_folder(path) and top != top.casefold():
         return f"the folder {top!r} is not written in lower case ({top.casefold()!r})"
