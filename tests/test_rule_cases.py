@@ -16,7 +16,8 @@ A case file holds::
         ...
 
 The portfolio is written to a temporary folder, loaded as a working tree and checked with the
-shipped policy (or the portfolio's own, when its governance.yaml names one), running only the
+shipped policy (or the portfolio's own, when its governance.yaml names one; a case without a
+governance.yaml gets a minimal one), running only the
 case's rule. Loading problems are always reported, so a case that fails its schema fails here.
 """
 
@@ -64,8 +65,12 @@ def _today(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+# A folder without governance.yaml is not a portfolio; a case that brings none gets this one.
+GOVERNANCE = "apiVersion: govern-as-code/v1\nkind: Portfolio\nmetadata:\n  id: cases\n"
+
+
 def _materialise(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
+    for name, text in {"governance.yaml": GOVERNANCE, **files}.items():
         relative = PurePosixPath(name)
         assert not relative.is_absolute() and ".." not in relative.parts, name
         target = root.joinpath(*relative.parts)

@@ -76,8 +76,12 @@ def _files(given: list[ExampleFile], chosen: list[ExampleFile]) -> dict[str, Exa
     return files
 
 
+# A folder without governance.yaml is not a portfolio; an example that shows none gets this one.
+GOVERNANCE = "apiVersion: govern-as-code/v1\nkind: Portfolio\nmetadata:\n  id: examples\n"
+
+
 def _run_folder(root: Path, rule: str, files: dict[str, ExampleFile]) -> list[Problem]:
-    write(root, {path: f.text for path, f in files.items()})
+    write(root, {"governance.yaml": GOVERNANCE, **{path: f.text for path, f in files.items()}})
     portfolio = load_portfolio(open_source(root))
     trust = TrustRoot.from_portfolio(portfolio)
     return run_rules(RuleContext(portfolio, trust, TODAY), resolve_policy(trust), only=[rule])

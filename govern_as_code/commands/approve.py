@@ -27,7 +27,13 @@ from govern_as_code.evidence.discarded import discarded_changes
 from govern_as_code.evidence.signed_commits import SignatureVerifier
 from govern_as_code.evidence.signing_key import check_signing_key, signing_setup
 from govern_as_code.git import CommitFailure, Repository
-from govern_as_code.portfolio import IGNORE_FILE, Portfolio, load_portfolio, open_source
+from govern_as_code.portfolio import (
+    IGNORE_FILE,
+    LoadOptions,
+    Portfolio,
+    load_portfolio,
+    open_source,
+)
 from govern_as_code.portfolio.base import find_trusted_base
 from govern_as_code.portfolio.ignore import ignore_lines, read_revision_ignore
 from govern_as_code.portfolio.sources import RevisionSource
@@ -96,7 +102,7 @@ def approve(request: ApprovalRequest) -> tuple[str, str]:
     base = find_trusted_base(repo, head, request.base)
     # The same trust root lint builds: the base's documents and its .gacignore.
     trust = TrustRoot.from_portfolio(
-        load_portfolio(RevisionSource(repo, base.commit)),
+        load_portfolio(RevisionSource(repo, base.commit), LoadOptions(require_settings=False)),
         ignore_lines(read_revision_ignore(repo, base.commit)),
     )
     person = _reviewer(repo, trust, request.role)

@@ -78,8 +78,9 @@ def assess(request: LintRequest) -> Assessment:
     head = resolve_at(repo, request.at) if request.at else repo.resolve("HEAD")
     trusted = None if request.at else find_trusted_base(repo, head, request.base)
     base = head if trusted is None else trusted.commit
-    base_source = RevisionSource(repo, base)
-    base_portfolio = load_portfolio(base_source)
+    base_source = RevisionSource(repo, base, request.at)
+    # The trusted base may predate governance.yaml; what is assessed may not.
+    base_portfolio = load_portfolio(base_source, LoadOptions(require_settings=bool(request.at)))
     base_ignore = read_revision_ignore(repo, base)
     trust = TrustRoot.from_portfolio(base_portfolio, ignore_lines(base_ignore))
     if request.at:

@@ -14,7 +14,7 @@ import yaml
 from govern_as_code.documents.kinds import PortfolioSpec
 from govern_as_code.errors import UsageError
 from govern_as_code.git import Repository
-from govern_as_code.portfolio import load_portfolio
+from govern_as_code.portfolio import LoadOptions, load_portfolio
 from govern_as_code.portfolio.base import find_base
 from govern_as_code.portfolio.ignore import ignore_lines, read_revision_ignore
 from govern_as_code.portfolio.sources import RevisionSource, WorktreeSource
@@ -96,6 +96,6 @@ def _trust(root: Path, base: str | None) -> tuple[TrustRoot, str]:
         return TrustRoot.from_portfolio(portfolio), "the working tree (no git history)"
     repo.require_full_history()
     revision = find_base(repo, repo.resolve("HEAD"), base)
-    portfolio = load_portfolio(RevisionSource(repo, revision))
+    portfolio = load_portfolio(RevisionSource(repo, revision), LoadOptions(require_settings=False))
     lines = ignore_lines(read_revision_ignore(repo, revision))
     return TrustRoot.from_portfolio(portfolio, lines), f"the trusted base {revision[:12]}"

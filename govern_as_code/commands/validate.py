@@ -21,12 +21,13 @@ def validate(root: Path, revision: str | None = None) -> LintReport:
     `revision` is what `--at` accepts everywhere: an ISO date (the last commit on or before
     it) or a git revision.
     """
+    label = revision
     if revision is not None:
         repo = Repository.discover(root)
         if repo is not None and repo.has_commits():
             revision = resolve_at(repo, revision)
-    portfolio = load_portfolio(open_source(root, revision))
+    portfolio = load_portfolio(open_source(root, revision, label))
     context = RuleContext(portfolio, TrustRoot.from_portfolio(portfolio), date.today())
-    problems = [p.with_level(Level.ERROR) for p in portfolio.problems]
+    problems = [p.with_level(p.level or Level.ERROR) for p in portfolio.problems]
     problems += [p.with_level(Level.ERROR) for p in references_resolve.check(context, NoOptions())]
     return LintReport(tuple(sorted(set(problems))), len(portfolio.documents), rule_infos())

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from govern_as_code.documents.kinds import ModelVersionDocument
+from govern_as_code.documents.loaded import dig
 
 APPROVABLE_FIELDS = ("artifact.uri", "artifact.digest", "codeRef", "dataRef")
 
@@ -55,14 +56,7 @@ def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """The approvable fields that differ, as 'field: old -> new'."""
     changes = []
     for dotted in ("subject", *APPROVABLE_FIELDS):
-        before, after = _get(old, dotted), _get(new, dotted)
+        before, after = dig(old, dotted.split(".")), dig(new, dotted.split("."))
         if before != after:
             changes.append(f"{dotted}: {before!r} -> {after!r}")
     return changes
-
-
-def _get(value: dict[str, Any], dotted: str) -> Any:
-    current: Any = value
-    for part in dotted.split("."):
-        current = current.get(part) if isinstance(current, dict) else None
-    return current

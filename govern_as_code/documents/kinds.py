@@ -1,4 +1,5 @@
-"""Pydantic models of the ten document kinds (DESIGN §1 and §8).
+"""Pydantic models of the ten document kinds (DESIGN §1 and §8): the envelopes, and the
+Portfolio and Person specs; the other specs are in `specs_*` modules, re-exported here.
 
 Every model is strict: an unknown field is an error. Fields an organisation adds through an
 extension schema are removed before these models see the document (see `validation.py`).
@@ -11,37 +12,55 @@ import re
 from typing import Annotated, Literal
 
 import pathspec
-from pydantic import ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from govern_as_code.documents.key_identity import key_fingerprint, normalise_fingerprint
+
+# The specs of most kinds live by family in their own modules; this module is still the one
+# place to import any model from, so every name is re-exported here.
+from govern_as_code.documents.specs_model import (
+    Artifact,
+    DriftPoint,
+    Metrics,
+    ModelSource,
+    ModelSpec,
+    ModelVersionSpec,
+    RiskTier,
+    VersionStatus,
+)
+from govern_as_code.documents.specs_project import (
+    Attachment,
+    Comment,
+    InitiativeSpec,
+    ProjectSpec,
+    Qualification,
+    StageState,
+    StageStatus,
+)
+from govern_as_code.documents.specs_signoff import (
+    APPROVAL_SUBJECT_PATTERN,
+    ApprovalSpec,
+    Decision,
+    DeploymentSpec,
+    PolicySpec,
+    RuleSetting,
+    RuleWhen,
+    WorkflowSpec,
+    WorkflowStage,
+)
 from govern_as_code.documents.types import (
     SLUG_PATTERN,
     SUBJECT_PATTERN,
-    Digest,
     IsoDate,
     IsoDateTime,
     RepoPath,
     Role,
     Slug,
     StrictModel,
-    SubjectRef,
     Text,
-    VersionName,
 )
 
 API_VERSION = "govern-as-code/v1"
-StageStatus = Literal["not-started", "in-progress", "complete"]
-RiskTier = Literal["low", "medium", "high", "critical"]
-VersionStatus = Literal["candidate", "challenger", "production", "retired"]
-Decision = Literal["approved", "changes-requested", "rejected"]
-# A model version ("churn-xgb@3") or a trust-root document ("Person/carol").
-APPROVAL_SUBJECT_PATTERN = (
-    "^(?:"
-    + SUBJECT_PATTERN[1:-1]
-    + "|(?:Person|Policy|Portfolio|Workflow)/"
-    + SLUG_PATTERN[1:-1]
-    + ")$"
-)
 
 
 class Metadata(StrictModel):
@@ -219,169 +238,6 @@ class PersonSpec(StrictModel):
         return self.email.strip().casefold()
 
 
-class InitiativeSpec(StrictModel):
-    goal: Text
-    owner: Slug
-    sponsors: list[Slug] = Field(default_factory=list)
-    status: Literal["proposed", "active", "on-hold", "completed", "cancelled"] = "active"
-
-
-# --- Projects ----------------------------------------------------------------------------------
-
-
-class Attachment(StrictModel):
-    title: Text
-    path: RepoPath | None = None
-    url: Text | None = Field(default=None, pattern=r"^(https?://|mailto:)")
-
-    @model_validator(mode="after")
-    def _one_target(self) -> Attachment:
-        if (self.path is None) == (self.url is None):
-            raise ValueError("an attachment has exactly one of 'path' or 'url'")
-        return self
-
-
-class Qualification(StrictModel):
-    value: int = Field(ge=1, le=5)
-    risk: int = Field(ge=1, le=5)
-    feasibility: int = Field(ge=1, le=5)
-    assessedBy: Slug | None = None
-    assessedOn: IsoDate | None = None
-    notes: Text | None = None
-
-
-class Comment(StrictModel):
-    by: Slug
-    on: IsoDateTime
-    text: Text
-
-
-class StageState(StrictModel):
-    id: Slug
-    status: StageStatus
-    completedBy: Slug | None = None
-    completedOn: IsoDateTime | None = None
-    comments: list[Comment] = Field(default_factory=list)
-
-
-class ProjectSpec(StrictModel):
-    initiative: Slug | None = None
-    owner: Slug
-    governed: bool = True
-    objectives: Text | None = None
-    scope: Text | None = None
-    useCase: Text | None = None
-    sponsors: list[Slug] = Field(default_factory=list)
-    attachments: list[Attachment] = Field(default_factory=list)
-    qualification: Qualification | None = None
-    workflow: Slug | None = None
-    stages: list[StageState] = Field(default_factory=list)
-
-
-# --- Models and versions -----------------------------------------------------------------------
-
-
-class ModelSource(StrictModel):
-    type: Literal["native", "mlflow", "huggingface", "other"] = "native"
-    uri: Text | None = None
-
-
-class ModelSpec(StrictModel):
-    project: Slug
-    task: Text
-    riskTier: RiskTier
-    owner: Slug | None = None
-    source: ModelSource = Field(default_factory=ModelSource)
-    revalidateEveryDays: int | None = Field(default=None, ge=1)
-
-
-class Artifact(StrictModel):
-    uri: Text
-    digest: Digest
-
-
-class DriftPoint(StrictModel):
-    """One monitoring observation: a date and any number of named drift figures."""
-
-    model_config = ConfigDict(extra="allow")
-    __pydantic_extra__: dict[str, float] = Field(init=False)
-
-    date: IsoDate
-
-    @property
-    def values(self) -> dict[str, float]:
-        return dict(self.__pydantic_extra__ or {})
-
-
-class Metrics(StrictModel):
-    performance: dict[str, float] = Field(default_factory=dict)
-    drift: list[DriftPoint] = Field(default_factory=list)
-
-
-class ModelVersionSpec(StrictModel):
-    model: Slug
-    version: VersionName
-    created: IsoDateTime
-    createdBy: Slug
-    artifact: Artifact
-    codeRef: Text | None = None
-    dataRef: Text | None = None
-    status: VersionStatus = "candidate"
-    lastValidated: IsoDate | None = None
-    metrics: Metrics = Field(default_factory=Metrics)
-
-
-# --- Sign-offs and deployments -----------------------------------------------------------------
-
-
-class ApprovalSpec(StrictModel):
-    subject: Annotated[str, StringConstraints(strict=True, pattern=APPROVAL_SUBJECT_PATTERN)]
-    digest: Digest
-    role: Role
-    reviewer: Slug
-    decision: Decision
-    comment: Text | None = None
-    date: IsoDateTime
-
-
-class DeploymentSpec(StrictModel):
-    environment: Slug
-    modelVersion: SubjectRef
-    target: Text | None = None
-
-
-# --- Workflows and policies --------------------------------------------------------------------
-
-
-class WorkflowStage(StrictModel):
-    id: Slug
-    title: Text
-    requires: list[Slug] = Field(default_factory=list)
-    description: Text | None = None
-
-
-class WorkflowSpec(StrictModel):
-    stages: list[WorkflowStage] = Field(min_length=1)
-
-
-class RuleWhen(StrictModel):
-    kind: list[str] | str | None = None
-    environment: list[Slug] | Slug | None = None
-    riskTier: list[RiskTier] | RiskTier | None = None
-    labels: dict[Slug, Text] = Field(default_factory=dict)
-
-
-class RuleSetting(StrictModel):
-    level: Literal["error", "warning", "off"] = "error"
-    when: RuleWhen | None = None
-    options: dict[str, object] = Field(default_factory=dict)
-
-
-class PolicySpec(StrictModel):
-    extends: list[Text] = Field(default_factory=list)
-    rules: dict[str, RuleSetting] = Field(default_factory=dict)
-
-
 # --- Envelopes ---------------------------------------------------------------------------------
 
 
@@ -503,3 +359,54 @@ MODEL_BY_KIND: dict[str, type[Envelope]] = {
     "Policy": PolicyDocument,
 }
 KINDS: tuple[str, ...] = tuple(MODEL_BY_KIND)
+
+
+__all__ = [
+    "API_VERSION",
+    "APPROVAL_SUBJECT_PATTERN",
+    "KINDS",
+    "MODEL_BY_KIND",
+    "AnyDocument",
+    "ApprovalDocument",
+    "ApprovalSpec",
+    "Artifact",
+    "Attachment",
+    "Comment",
+    "Decision",
+    "DeploymentDocument",
+    "DeploymentGlob",
+    "DeploymentSpec",
+    "DriftPoint",
+    "Envelope",
+    "Environment",
+    "ForgeLogins",
+    "InitiativeDocument",
+    "InitiativeSpec",
+    "Metadata",
+    "Metrics",
+    "ModelDocument",
+    "ModelSource",
+    "ModelSpec",
+    "ModelVersionDocument",
+    "ModelVersionSpec",
+    "PersonDocument",
+    "PersonSpec",
+    "PolicyDocument",
+    "PolicySpec",
+    "PortfolioDocument",
+    "PortfolioSpec",
+    "ProjectDocument",
+    "ProjectSpec",
+    "Qualification",
+    "RiskTier",
+    "RuleSetting",
+    "RuleWhen",
+    "SigningKey",
+    "StageState",
+    "StageStatus",
+    "TrustSettings",
+    "VersionStatus",
+    "WorkflowDocument",
+    "WorkflowSpec",
+    "WorkflowStage",
+]

@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 from pydantic import ValidationError
 from referencing.exceptions import Unresolvable
 
+from govern_as_code.documents.explain import explain
 from govern_as_code.documents.kinds import API_VERSION, KINDS, MODEL_BY_KIND, Envelope
 from govern_as_code.documents.yaml_loader import Alias, LoadedData
 from govern_as_code.problems import Problem
@@ -62,19 +63,21 @@ def validate_data(
 ) -> tuple[Envelope | None, list[Problem]]:
     """The typed document and its problems; the document is None when it is invalid."""
     value = data.value
-    api = value.get("apiVersion")
-    if api != API_VERSION:
-        line, column = data.position(("apiVersion",))
+    if not isinstance(value, dict):
         return None, [
             Problem(
                 path,
-                line,
-                column,
+                *data.position(()),
                 "schema",
-                f"unsupported apiVersion {api!r}",
-                f"use {API_VERSION}",
+                f"a governance document is a mapping of fields, not {type(value).__name__}",
+                f"start it with apiVersion: {API_VERSION}, then kind, metadata and spec",
             )
         ]
+    api = value.get("apiVersion")
+    if api != API_VERSION:
+        line, column = data.position(("apiVersion",))
+        message = "apiVersion is missing" if api is None else f"unsupported apiVersion {api!r}"
+        return None, [Problem(path, line, column, "schema", message, f"use {API_VERSION}")]
     kind = value.get("kind")
     if not isinstance(kind, str) or kind not in MODEL_BY_KIND:
         line, column = data.position(("kind",))
@@ -156,7 +159,7 @@ def _schema_problems(
         location = tuple(
             p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-"))
         )
-        message, hint = _explain(item, kind)
+        message, hint = explain(item, kind, data.as_written(_data_path(location)))
         dotted = ".".join(str(p) for p in location)
         # A whole-document check (the id's form, a ModelVersion id against its spec) is about
         # metadata.id: point there rather than at the first line.
@@ -170,39 +173,6 @@ def _schema_problems(
     return problems
 
 
-def _explain(item: Mapping[str, Any], kind: str) -> tuple[str, str]:
-    kind_of_error = item["type"]
-    raw_input = item.get("input")
-    if kind_of_error == "extra_forbidden":
-        return "unknown field", (
-            f"remove it or fix its spelling; see schemas/{kind.lower()}.schema.json, or declare"
-            " it in an extension schema"
-        )
-    if kind_of_error == "missing":
-        return "required field is missing", f"add it; see schemas/{kind.lower()}.schema.json"
-    if kind_of_error in ("string_type", "string_pattern_mismatch") and not isinstance(
-        raw_input, str
-    ):
-        return (
-            f"must be a string, not {type(raw_input).__name__} {raw_input!r}",
-            "quote the value so YAML cannot change its meaning",
-        )
-    if kind_of_error == "bool_type":
-        return f"must be true or false, not {raw_input!r}", "write true or false"
-    if kind_of_error == "string_pattern_mismatch":
-        return f"{raw_input!r} does not match the expected form", _pattern_hint(item)
-    message = str(item["msg"])
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    return message, ""
-
-
-def _pattern_hint(item: Mapping[str, Any]) -> str:
-    pattern = str((item.get("ctx") or {}).get("pattern", ""))
-    if pattern.startswith("^sha256"):
-        return "write sha256: followed by 64 lowercase hex digits"
-    if "@" in pattern:
-        return "write <model>@<version>, e.g. churn-xgb@3"
-    if pattern.startswith("^[a-z0-9]"):
-        return "use a slug: lowercase letters and digits separated by - _ or ."
-    return f"it must match {pattern}"
+def _data_path(location: tuple[Any, ...]) -> tuple[str | int, ...]:
+    # pydantic names the union member it tried ("DeploymentGlob", "str") inside the location.
+    return tuple(p for p in location if isinstance(p, int) or p[:1].islower())

@@ -13,91 +13,43 @@ parser's events itself:
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
+# Re-exported: callers import the whole loader API from this module.
+from govern_as_code.documents.loaded import LoadedData, LoadError, LoadIssue, PathKey, dig
+from govern_as_code.documents.yaml_builder import (
+    MAX_DEPTH,
+    MAX_NODES,
+    Alias,
+    Builder,
+    resolve_plain_scalar,
+)
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_NODES",
+    "Alias",
+    "LoadError",
+    "LoadIssue",
+    "LoadedData",
+    "ParsedFile",
+    "PathKey",
+    "decode",
+    "dig",
+    "load_text",
+    "parse_bytes",
+    "parse_text",
+    "resolve_plain_scalar",
+    "too_large_issue",
+]
+
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_FILE_BYTES = 1024 * 1024
-MAX_NODES = 200_000
-MAX_DEPTH = 100
-
-PathKey = tuple[str | int, ...]
-
-_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
-_TRUE = re.compile(r"^(?:true|True|TRUE)$")
-_FALSE = re.compile(r"^(?:false|False|FALSE)$")
-_INT = re.compile(r"^[-+]?[0-9]+$")
-_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
-_SPECIAL_FLOAT = {
-    ".inf": float("inf"),
-    "+.inf": float("inf"),
-    "-.inf": float("-inf"),
-    ".nan": float("nan"),
-    ".Inf": float("inf"),
-    "+.Inf": float("inf"),
-    "-.Inf": float("-inf"),
-    ".NaN": float("nan"),
-    ".INF": float("inf"),
-    "+.INF": float("inf"),
-    "-.INF": float("-inf"),
-    ".NAN": float("nan"),
-}
-
-
-@dataclass(frozen=True)
-class LoadIssue:
-    """Why a file could not be loaded. `rule` is the id reported to the user."""
-
-    rule: str
-    message: str
-    line: int = 0
-    column: int = 0
-    hint: str = ""
-
-
-@dataclass
-class LoadedData:
-    """The value of a file and where each of its nodes was written (1-based line, column)."""
-
-    value: Any
-    positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
-
-    def position(self, path: PathKey) -> tuple[int, int]:
-        """The position of `path`, or of its nearest ancestor that has one."""
-        while path:
-            found = self.positions.get(path)
-            if found:
-                return found
-            path = path[:-1]
-        return self.positions.get((), (1, 1))
-
-
-class LoadError(Exception):
-    def __init__(self, issue: LoadIssue) -> None:
-        super().__init__(issue.message)
-        self.issue = issue
-
-
-def resolve_plain_scalar(text: str) -> Any:
-    """YAML 1.2 core schema for plain (unquoted) scalars; anything else is kept as written."""
-    if _NULL.match(text):
-        return None
-    if _TRUE.match(text):
-        return True
-    if _FALSE.match(text):
-        return False
-    if _INT.match(text):
-        return int(text)
-    if _FLOAT.match(text) and any(c.isdigit() for c in text):
-        return float(text)
-    if text in _SPECIAL_FLOAT:
-        return _SPECIAL_FLOAT[text]
-    return text
 
 
 def decode(raw: bytes) -> str:
@@ -195,7 +147,7 @@ def parse_text(text: str, *, is_json: bool = False) -> ParsedFile:
         raise LoadError(
             LoadIssue("empty-file", "the file is empty", 1, 1, "delete it, or give it content")
         )
-    builder = _Builder()
+    builder = Builder()
     try:
         builder.run(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as e:
@@ -249,146 +201,3 @@ def too_large_issue(size: int) -> LoadIssue:
         0,
         "split it, or exclude it in .gacignore if it is not a governance document",
     )
-
-
-class Alias:
-    """Stands in for an alias, which is never expanded (no billion laughs)."""
-
-    def __repr__(self) -> str:
-        return "<alias>"
-
-
-class _Builder:
-    """Turns a parser event stream into values, noting what a reviewer could misread."""
-
-    def __init__(self) -> None:
-        self.documents: list[LoadedData] = []
-        self.strict_issue: LoadIssue | None = None
-        self._positions: dict[PathKey, tuple[int, int]] = {}
-        self._nodes = 0
-
-    def run(self, events: Iterator[Any]) -> None:
-        stream = iter(events)
-        for event in stream:
-            if isinstance(event, yaml.DocumentStartEvent):
-                self._positions = {}
-            elif isinstance(event, yaml.NodeEvent):
-                value = self._node(event, stream, ())
-                self.documents.append(LoadedData(value, self._positions))
-
-    def _strict(self, issue: LoadIssue) -> None:
-        if self.strict_issue is None:
-            self.strict_issue = issue
-
-    def _node(self, event: Any, stream: Iterator[Any], path: PathKey) -> Any:
-        self._nodes += 1
-        if self._nodes > MAX_NODES:
-            raise LoadError(
-                LoadIssue("file-too-large", "the document has too many nodes", *_pos(event))
-            )
-        if len(path) > MAX_DEPTH:
-            raise LoadError(
-                LoadIssue(
-                    "parse",
-                    f"the document nests deeper than {MAX_DEPTH} levels",
-                    *_pos(event),
-                    "flatten the structure",
-                )
-            )
-        position = _pos(event)
-        self._positions[path] = position
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            self._strict(
-                LoadIssue(
-                    "yaml-anchor",
-                    "anchors and aliases are not allowed in governance documents",
-                    *position,
-                    "write the value out in full, so a reviewer sees what it says",
-                )
-            )
-            if isinstance(event, yaml.AliasEvent):
-                return Alias()
-        tag = getattr(event, "tag", None)
-        if tag and tag not in _PLAIN_TAGS:
-            self._strict(
-                LoadIssue(
-                    "parse",
-                    f"explicit YAML tags such as {tag!r} are not allowed",
-                    *position,
-                    "remove the tag",
-                )
-            )
-        if isinstance(event, yaml.ScalarEvent):
-            if event.style or not event.implicit[0]:
-                return event.value
-            return resolve_plain_scalar(event.value)
-        if isinstance(event, yaml.SequenceStartEvent):
-            items: list[Any] = []
-            for child in stream:
-                if isinstance(child, yaml.SequenceEndEvent):
-                    return items
-                items.append(self._node(child, stream, (*path, len(items))))
-        if isinstance(event, yaml.MappingStartEvent):
-            return self._mapping(stream, path)
-        raise LoadError(LoadIssue("parse", "unexpected YAML structure", *position))
-
-    def _mapping(self, stream: Iterator[Any], path: PathKey) -> dict[str, Any]:
-        mapping: dict[str, Any] = {}
-        key_positions: dict[str, tuple[int, int]] = {}
-        for key_event in stream:
-            if isinstance(key_event, yaml.MappingEndEvent):
-                return mapping
-            key = self._key(key_event)
-            where = _pos(key_event)
-            if key in key_positions:
-                # Always an error: a duplicate can smuggle a second meaning into any file.
-                raise LoadError(
-                    LoadIssue(
-                        "duplicate-key",
-                        f"duplicate key {key!r}: first at line {key_positions[key][0]},"
-                        f" again at line {where[0]}",
-                        *where,
-                        "remove one of them; YAML tools disagree on which one wins",
-                    )
-                )
-            key_positions[key] = where
-            mapping[key] = self._node(next(stream), stream, (*path, key))
-            self._positions[(*path, key)] = where
-        return mapping
-
-    def _key(self, event: Any) -> str:
-        if not isinstance(event, yaml.ScalarEvent):
-            raise LoadError(
-                LoadIssue(
-                    "parse",
-                    "mapping keys must be plain strings",
-                    *_pos(event),
-                    "use a string key",
-                )
-            )
-        if getattr(event, "anchor", None):
-            self._strict(
-                LoadIssue(
-                    "yaml-anchor",
-                    "anchors and aliases are not allowed in governance documents",
-                    *_pos(event),
-                )
-            )
-        if event.value == "<<" and not event.style:
-            self._strict(
-                LoadIssue(
-                    "yaml-anchor",
-                    "merge keys ('<<') are not allowed in governance documents",
-                    *_pos(event),
-                    "write the keys out in full",
-                )
-            )
-        return str(event.value)
-
-
-_PLAIN_TAGS = ("!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
-
-
-def _pos(event: Any) -> tuple[int, int]:
-    mark = event.start_mark
-    return (mark.line + 1, mark.column + 1) if mark else (1, 1)

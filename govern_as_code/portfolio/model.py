@@ -68,6 +68,21 @@ class Deployment:
         return Problem(self.path, self.line, self.column, rule, message, hint, self.subject or "")
 
 
+@dataclass(frozen=True)
+class InvalidDocument:
+    """A governance document that did not validate, known by the kind and id it gives itself.
+
+    A reference to it is then reported once, pointing here, instead of "does not exist" at
+    every document that names it.
+    """
+
+    path: str
+    kind: str
+    id: str
+    line: int
+    column: int
+
+
 @dataclass
 class Portfolio:
     source: str
@@ -76,6 +91,7 @@ class Portfolio:
     documents: list[Document] = field(default_factory=list)
     foreign: list[Deployment] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    invalid: dict[tuple[str, str], InvalidDocument] = field(default_factory=dict)
     files_read: int = 0
     _index: dict[str, dict[str, Document]] = field(default_factory=dict, repr=False)
     _approvals_by_subject: dict[str, list[Document]] | None = field(default=None, repr=False)

@@ -1,7 +1,9 @@
 """Where a portfolio's files come from: a working tree, or a revision of a git repository.
 
 A revision is read from git's object store, so `--at` and the trusted base never touch the
-user's working tree.
+user's working tree. Both list symbolic links and submodules (and nested repositories) as
+candidates too, never following them, so the loader can refuse one that stands where a
+governance document or deployment manifest would be.
 """
 
 from __future__ import annotations
@@ -22,6 +24,12 @@ class Candidate:
     path: str  # repo-relative, forward slashes
     size: int
     symlink_target: str | None = None  # set when the entry is a symlink, which is never followed
+    submodule: bool = False  # a git submodule or nested repository: its files are not ours
+
+    @property
+    def is_file(self) -> bool:
+        """A regular file, the only kind of entry whose content is read."""
+        return self.symlink_target is None and not self.submodule
 
 
 class FileSource(Protocol):
@@ -66,6 +74,9 @@ class WorktreeSource:
                 result.append(Candidate(path, 0, os.readlink(full)))
             elif full.is_file():
                 result.append(Candidate(path, stat.st_size))
+            elif full.is_dir():
+                # git lists a submodule (or an untracked nested repository) as one entry.
+                result.append(Candidate(path.rstrip("/"), 0, submodule=True))
         return result
 
     def read(self, paths: Iterable[str]) -> dict[str, bytes]:
@@ -81,16 +92,19 @@ class WorktreeSource:
 class RevisionSource:
     """The files of one commit, read from git's object store."""
 
-    def __init__(self, repo: Repository, revision: str) -> None:
+    def __init__(self, repo: Repository, revision: str, label: str | None = None) -> None:
+        """`label` is how the user named the revision (`--at 2026-06-30`), for messages."""
         self.repo = repo
         self.revision = repo.resolve(revision)
-        self.description = f"{revision} ({self.revision[:12]})"
-        self._entries = {e.path: e for e in repo.tree(self.revision) if not e.is_submodule}
+        self.description = f"{label or revision} ({self.revision[:12]})"
+        self._entries = {e.path: e for e in repo.tree(self.revision)}
 
     def candidates(self) -> list[Candidate]:
         result = []
         for entry in self._entries.values():
-            if entry.is_symlink:
+            if entry.is_submodule:
+                result.append(Candidate(entry.path, 0, submodule=True))
+            elif entry.is_symlink:
                 target = self.repo.read_blobs([entry.sha]).get(entry.sha, b"")
                 result.append(Candidate(entry.path, 0, target.decode("utf-8", "replace")))
             else:
@@ -98,6 +112,10 @@ class RevisionSource:
         return sorted(result, key=lambda c: c.path)
 
     def read(self, paths: Iterable[str]) -> dict[str, bytes]:
-        wanted = {p: self._entries[p].sha for p in paths if p in self._entries}
+        wanted = {
+            p: self._entries[p].sha
+            for p in paths
+            if p in self._entries and not self._entries[p].is_submodule
+        }
         blobs = self.repo.read_blobs(wanted.values())
         return {p: blobs[sha] for p, sha in wanted.items() if sha in blobs}

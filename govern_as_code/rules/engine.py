@@ -25,7 +25,8 @@ def run_rules(
     wanted = set(only) if only is not None else None
     if wanted is not None and wanted - set(RULES):
         raise GovernError(f"unknown rules {sorted(wanted - set(RULES))}", "name registered rules")
-    problems = [p.with_level(Level.ERROR) for p in context.portfolio.problems]
+    # A loader finding is an error unless the loader said otherwise (a refused exclusion).
+    problems = [p.with_level(p.level or Level.ERROR) for p in context.portfolio.problems]
     problems.extend(n for n in policy.notices if wanted is None or n.rule in wanted)
     facets = FacetIndex(context)  # indexed on first use: most policies select nothing
     for rule_id, module in RULES.items():

@@ -47,6 +47,7 @@ spec: {project: churn-prediction, task: classification, riskTier: high, owner: a
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from govern_as_code.documents.kinds import (
     ApprovalDocument,
@@ -57,6 +58,7 @@ from govern_as_code.documents.kinds import (
     ProjectDocument,
 )
 from govern_as_code.portfolio import Document, Portfolio
+from govern_as_code.portfolio.model import InvalidDocument
 from govern_as_code.problems import Problem
 from govern_as_code.rules.base import NoOptions, RuleContext
 
@@ -70,30 +72,63 @@ Ref = tuple[str, str | None, tuple[str | int, ...]]  # kind, id, where in the do
 
 def check(context: RuleContext, options: NoOptions) -> Iterator[Problem]:
     portfolio = context.portfolio
+    # A reference to a document that exists but is invalid is not "does not exist" at every
+    # document that names it: it is one problem, at the first of them, pointing at the
+    # invalid document (whose own problems say what to fix).
+    named_invalid: dict[tuple[str, str], list[Problem]] = {}
     for document in portfolio.documents:
         for kind, ref, where in _references(document):
-            if ref is not None and portfolio.get(kind, ref) is None:
-                field_name = ".".join(str(p) for p in where)
-                yield document.problem(
-                    ID,
-                    f"{field_name} names {kind} {ref!r}, which does not exist",
-                    *where,
-                    hint=_hint(portfolio, kind, ref),
+            if ref is None or portfolio.get(kind, ref) is not None:
+                continue
+            field_name = ".".join(str(p) for p in where)
+            if (kind, ref) in portfolio.invalid:
+                named_invalid.setdefault((kind, ref), []).append(
+                    document.problem(ID, f"{field_name} names {kind} {ref!r}", *where)
                 )
+                continue
+            yield document.problem(
+                ID,
+                f"{field_name} names {kind} {ref!r}, which does not exist",
+                *where,
+                hint=_hint(portfolio, kind, ref),
+            )
     environments = set(portfolio.settings.environments) | {"production"}
     for deployment in portfolio.deployments():
-        if deployment.subject and portfolio.get("ModelVersion", deployment.subject) is None:
-            yield deployment.problem(
-                ID,
-                f"the deployment names model version {deployment.subject!r}, which does not exist",
-                _hint(portfolio, "ModelVersion", deployment.subject),
-            )
+        subject = deployment.subject
+        if subject and portfolio.get("ModelVersion", subject) is None:
+            if ("ModelVersion", subject) in portfolio.invalid:
+                named_invalid.setdefault(("ModelVersion", subject), []).append(
+                    deployment.problem(ID, f"the deployment names model version {subject!r}")
+                )
+            else:
+                yield deployment.problem(
+                    ID,
+                    f"the deployment names model version {subject!r}, which does not exist",
+                    _hint(portfolio, "ModelVersion", subject),
+                )
         if deployment.environment not in environments:
             yield deployment.problem(
                 ID,
                 f"environment {deployment.environment!r} is not declared in governance.yaml",
                 f"declare it under spec.environments (known: {', '.join(sorted(environments))})",
             )
+    for key, references in sorted(named_invalid.items()):
+        yield _invalid_referent(portfolio.invalid[key], sorted(references))
+
+
+def _invalid_referent(invalid: InvalidDocument, references: list[Problem]) -> Problem:
+    first, others = references[0], sorted({p.path for p in references[1:]} - {references[0].path})
+    also = ""
+    if others:
+        shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+        also = (
+            f"; {len(others)} other document{'s' if len(others) > 1 else ''} name it too ({shown})"
+        )
+    return replace(
+        first,
+        message=f"{first.message}, which is invalid ({invalid.path}:{invalid.line}){also}",
+        hint=f"fix the problems reported for {invalid.path} first",
+    )
 
 
 def _hint(portfolio: Portfolio, kind: str, ref: str) -> str:
