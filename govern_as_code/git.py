@@ -143,6 +143,16 @@ class Repository:
         out = self._run("merge-base", a, b, check=False).strip()
         return out.decode() or None
 
+    def has_commit(self, sha: str) -> bool:
+        """Whether the commit object is in the local clone (a squash-merged PR's head may not)."""
+        # Peeling to ^{commit} needs the object itself, not only a name that looks like one.
+        return self.ref_exists(sha)
+
+    def parents(self, sha: str) -> list[str]:
+        """The parents of a commit, first parent first."""
+        out = self._run("rev-list", "--parents", "-n", "1", sha).decode().split()
+        return out[1:]
+
     def ref_exists(self, ref: str) -> bool:
         return bool(
             self._run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False).strip()

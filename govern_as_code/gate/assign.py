@@ -1,12 +1,12 @@
-"""Which approvals can fill which role, the assignment of reviewers to roles, and the final
-approver who signs last."""
+"""Which approvals can fill which role, why roles stay unfilled, and the final approver who
+signs last. The assignment of reviewers to roles is `gate/matching.py`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from govern_as_code.gate.context import GateContext
-from govern_as_code.gate.model import GateVerdict, JudgedApproval
+from govern_as_code.gate.model import GateVerdict, JudgedApproval, SignedOff
 from govern_as_code.gate.options import GateOptions
 
 
@@ -48,42 +48,13 @@ def _department(context: GateContext, person: str) -> str:
     return found.spec.department if found else ""
 
 
-def assign(
-    roles: Sequence[str],
-    usable: dict[str, list[JudgedApproval]],
-    distinct: bool,
-    context: GateContext,
-) -> dict[str, JudgedApproval] | None:
-    """Distinct people (and departments, if asked) for every role, by backtracking."""
-
-    def search(index: int, chosen: dict[str, JudgedApproval]) -> dict[str, JudgedApproval] | None:
-        if index == len(roles):
-            return dict(chosen)
-        role = roles[index]
-        people = {c.reviewer for c in chosen.values()}
-        departments = {_department(context, c.reviewer) for c in chosen.values()}
-        for candidate in usable.get(role, []):
-            if candidate.reviewer in people:
-                continue
-            if distinct and _department(context, candidate.reviewer) in departments:
-                continue
-            chosen[role] = candidate
-            found = search(index + 1, chosen)
-            if found is not None:
-                return found
-            del chosen[role]
-        return None
-
-    return search(0, {})
-
-
 def _eligible(context: GateContext, role: str, exclude: set[str]) -> list[str]:
     return [p.metadata.id for p in context.trust.holders(role) if p.metadata.id not in exclude]
 
 
 def explain_assignment(
     roles: Sequence[str],
-    usable: dict[str, list[JudgedApproval]],
+    usable: Mapping[str, Sequence[SignedOff]],
     options: GateOptions,
     context: GateContext,
     verdict: GateVerdict,
@@ -133,8 +104,8 @@ def explain_assignment(
 
 
 def check_final(
-    assignment: dict[str, JudgedApproval],
-    finals: Sequence[JudgedApproval],
+    assignment: Mapping[str, SignedOff],
+    finals: Sequence[SignedOff],
     options: GateOptions,
     context: GateContext,
     verdict: GateVerdict,

@@ -15,6 +15,7 @@ def _gate_dict(gate: GateResult) -> dict[str, object]:
         "subject": gate.subject,
         "passed": gate.passed,
         "reasons": list(gate.reasons),
+        "signoffs": list(gate.signoffs),
     }
 
 
