@@ -33,6 +33,14 @@ today_option = click.option(
 )
 
 
+offline_option = click.option(
+    "--offline",
+    is_flag=True,
+    help="Read pull-request reviews only from the cache of merged pull requests; stop if an"
+    " answer is missing.",
+)
+
+
 def _day(value: object) -> date | None:
     return value.date() if value is not None else None  # type: ignore[attr-defined]
 
@@ -43,8 +51,11 @@ def _day(value: object) -> date | None:
 @format_option
 @output_option
 @today_option
+@offline_option
 @handle_errors
-def lint(repo: Path, base: str | None, fmt: str, output: Path | None, today: object) -> None:
+def lint(
+    repo: Path, base: str | None, fmt: str, output: Path | None, today: object, offline: bool
+) -> None:
     """Validate, run every policy rule, and verify the evidence behind every approval.
 
     \b
@@ -53,7 +64,8 @@ def lint(repo: Path, base: str | None, fmt: str, output: Path | None, today: obj
     """
     from govern_as_code.commands.assess import LintRequest, assess
 
-    result = assess(LintRequest(check_repo(repo), base=base, today=_day(today)))
+    request = LintRequest(check_repo(repo), base=base, today=_day(today), offline=offline)
+    result = assess(request)
     sys.exit(emit_report(result.report, fmt, output))
 
 
@@ -64,6 +76,7 @@ def lint(repo: Path, base: str | None, fmt: str, output: Path | None, today: obj
 @format_option
 @output_option
 @today_option
+@offline_option
 @handle_errors
 def check_deploy(
     manifests: tuple[Path, ...],
@@ -72,6 +85,7 @@ def check_deploy(
     fmt: str,
     output: Path | None,
     today: object,
+    offline: bool,
 ) -> None:
     """Run the deploy gate for the named manifests only.
 
@@ -96,7 +110,9 @@ def check_deploy(
             ) from None
         if not full.is_file():
             raise UsageError(f"{manifest} does not exist", "name an existing manifest file")
-    result = assess(LintRequest(root, base=base, today=_day(today), only_paths=relative))
+    result = assess(
+        LintRequest(root, base=base, today=_day(today), only_paths=relative, offline=offline)
+    )
     gated = {g.deployment for g in result.report.gates}
     unknown = [p for p in relative if p not in gated]
     if unknown:
