@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from forge.spec import GHES, UPSTREAM, patched_subset, subset_module, upstream
 
 
 @pytest.mark.parametrize(("source", "prefix"), [(UPSTREAM, ""), (GHES, "/api/v3")])
-def test_the_subset_equals_upstream_once_the_patches_are_undone(
-    source: object, prefix: str
-) -> None:
+def test_the_subset_equals_upstream_once_patches_are_undone(source: Path, prefix: str) -> None:
     module = subset_module()
-    spec = upstream(source)  # type: ignore[arg-type]
+    spec = upstream(source)
     cut = module.cut(spec, prefix)
     patched = module.patch(cut)
     assert module.unpatch(patched, cut) == cut
