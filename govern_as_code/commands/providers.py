@@ -26,7 +26,7 @@ CACHE_VARIABLE = "GAC_CACHE_DIR"
 def cache_dir(repo: Repository, environ: Mapping[str, str]) -> Path:
     """`GAC_CACHE_DIR`, else a folder inside the clone's git directory (never committed)."""
     chosen = environ.get(CACHE_VARIABLE)
-    return Path(chosen) if chosen else repo.git_dir / "govern-as-code" / "cache"
+    return Path(chosen) if chosen else repo.git_dir / "govern-as-code" / "forge"
 
 
 def forge_provider(
