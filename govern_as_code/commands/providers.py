@@ -12,8 +12,11 @@ from pathlib import Path
 
 from govern_as_code.errors import GovernError
 from govern_as_code.evidence.forge.github import GitHubApi, github_client
-from govern_as_code.evidence.forge.provider import GitHubReviewProvider
-from govern_as_code.evidence.forge.settings import github_environment
+from govern_as_code.evidence.forge.github_forge import GitHubReviews
+from govern_as_code.evidence.forge.gitlab import GitLabApi, gitlab_client
+from govern_as_code.evidence.forge.gitlab_forge import GitLabApprovals
+from govern_as_code.evidence.forge.provider import PullRequestReviewProvider
+from govern_as_code.evidence.forge.settings import github_environment, gitlab_environment
 from govern_as_code.evidence.provider import EvidenceProvider
 from govern_as_code.evidence.signed_commit_provider import SignedCommitProvider
 from govern_as_code.evidence.signed_commits import SignatureVerifier
@@ -44,10 +47,14 @@ def forge_provider(
     if forge.github is not None:
         env = github_environment(environ, cache_dir(repo, environ), offline)
         client = github_client(env.api_url, env.token)
-        return GitHubReviewProvider(forge.github, GitHubApi(client, forge.github.repository), env)
-    raise GovernError(
-        "spec.forge.gitlab is not supported yet", "use spec.forge.github or signed commits"
-    )
+        api = GitHubApi(client, forge.github.repository)
+        return PullRequestReviewProvider(GitHubReviews(forge.github, api, env))
+    assert forge.gitlab is not None
+    env = gitlab_environment(environ, cache_dir(repo, environ), offline)
+    job_token = not environ.get("GITLAB_TOKEN")
+    client = gitlab_client(env.api_url, env.token, job_token)
+    gitlab_api = GitLabApi(client, forge.gitlab.project)
+    return PullRequestReviewProvider(GitLabApprovals(forge.gitlab, gitlab_api, env))
 
 
 def build_providers(

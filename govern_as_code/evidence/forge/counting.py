@@ -33,6 +33,8 @@ class Target:
     protected_branch: str
     pr_under_test: int | None
     forge: str  # the key of Person spec.forge: github | gitlab
+    label: str = "PR #"  # how the forge names a pull request: "PR #12", "MR !12"
+    review: str = "approving review"
 
 
 @dataclass
@@ -65,7 +67,7 @@ def _head_only_logins(portfolio: Portfolio, trust: TrustRoot, forge: str) -> dic
 
 def pr_applies(pull: PullRequest, target: Target) -> str:
     """Empty when the PR can carry sign-offs (rule 3), else why not."""
-    here = f"PR #{pull.number}"
+    here = f"{target.label}{pull.number}"
     if pull.base_ref != target.protected_branch:
         into = "was merged into" if pull.merged_at else "targets"
         return (
@@ -86,7 +88,8 @@ def head_holds_digest(repo: Repository, pull: PullRequest, target: Target, remot
     """Empty when the PR's head holds digest D (rule 2), else why not; exit 2 if unreadable."""
     if not repo.has_commit(pull.head_sha):
         raise GovernError(
-            f"the head commit {pull.head_sha[:12]} of PR #{pull.number} is not in this clone"
+            f"the head commit {pull.head_sha[:12]} of {target.label}{pull.number} is not in this"
+            " clone"
             " (after a squash merge the branch is gone), so its reviews cannot be checked",
             f"fetch it with `git fetch origin {remote_ref}` and rerun",
         )
@@ -94,7 +97,8 @@ def head_holds_digest(repo: Repository, pull: PullRequest, target: Target, remot
     if at_head != target.digest:
         held = f"digest {at_head}" if at_head else "no such version"
         return (
-            f"PR #{pull.number}'s head {pull.head_sha[:12]} holds {held} for {target.path},"
+            f"{target.label}{pull.number}'s head {pull.head_sha[:12]} holds {held} for"
+            f" {target.path},"
             f" not the current {target.digest}, so its reviews do not count"
         )
     return ""
@@ -119,7 +123,7 @@ def count_reviews(
         latest[review.login.lower()] = review
     head_only = _head_only_logins(portfolio, trust, target.forge)
     for login_key, review in sorted(latest.items()):
-        where = f"@{review.login} on PR #{pull.number}"
+        where = f"@{review.login} on {target.label}{pull.number}"
         if review.state != "APPROVED":
             state = review.state.lower().replace("_", " ")
             counted.notes.append(f"the latest review by {where} is {state}, so it does not count")
@@ -127,7 +131,7 @@ def count_reviews(
         if review.commit_id != pull.head_sha:
             old = (review.commit_id or "an unknown commit")[:12]
             counted.notes.append(
-                f"the approving review by {where} was given on {old}, an older head than"
+                f"the {target.review} by {where} was given on {old}, an older head than"
                 f" {pull.head_sha[:12]}; it must be given again on the head"
             )
             continue
@@ -135,18 +139,21 @@ def count_reviews(
         if person is None:
             if login_key in head_only:
                 counted.notes.append(
-                    f"the approving review by {where} does not count: the login is given only"
+                    f"the {target.review} by {where} does not count: the login is given only"
                     f" by {head_only[login_key]} in this change, and logins count once that"
                     " change is in the trusted base"
                 )
             else:
                 counted.notes.append(
-                    f"the approving review by {where} does not count: no Person in the trusted"
+                    f"the {target.review} by {where} does not count: no Person in the trusted"
                     f" base has the {target.forge} login {review.login!r}"
                 )
             continue
         if review.submitted_at is None:
-            counted.notes.append(f"the approving review by {where} has no submission time")
+            counted.notes.append(
+                f"the {target.review} by {where} has no time on the forge, so it can neither"
+                " expire nor be ordered; it does not count"
+            )
             continue
         counted.signoffs.append(
             ExternalSignOff(
@@ -156,7 +163,7 @@ def count_reviews(
                 "approved",
                 review.submitted_at,
                 METHOD,
-                f"approving review by @{review.login} on PR #{pull.number}"
+                f"{target.review} by @{review.login} on {target.label}{pull.number}"
                 f" at head {pull.head_sha[:12]}",
                 review.url,
             )
