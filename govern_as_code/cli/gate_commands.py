@@ -175,10 +175,18 @@ def approve(
 @click.command("request-review")
 @click.argument("subject")
 @click.option("--write", is_flag=True, help="Also write the request to review-requests/.")
+@click.option(
+    "--request",
+    "ask_forge",
+    is_flag=True,
+    help="In a pull request's CI, ask the forge to request reviews from the eligible people.",
+)
 @repo_option
 @base_option
 @handle_errors
-def request_review(subject: str, write: bool, repo: Path, base: str | None) -> None:
+def request_review(
+    subject: str, write: bool, repo: Path, base: str | None, ask_forge: bool
+) -> None:
     """Show the approvals a subject still needs, who can give them, and a PR body.
 
     \b
@@ -205,3 +213,20 @@ def request_review(subject: str, write: bool, repo: Path, base: str | None) -> N
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(plan.pr_body(), encoding="utf-8")
         click.echo(f"\nwrote {target.relative_to(root).as_posix()}")
+    if ask_forge:
+        _ask_forge(root, plan, base)
+
+
+def _ask_forge(root: Path, plan: object, base: str | None) -> None:
+    from govern_as_code.commands.forge_requests import request_reviews
+    from govern_as_code.commands.signoff import ReviewPlan
+
+    assert isinstance(plan, ReviewPlan)
+    asked = request_reviews(root, plan, base)
+    if asked.number is None:
+        click.echo("\nno review to request: nothing is missing")
+        return
+    who = ", ".join(f"@{login}" for login in asked.requested) or "nobody with a GitHub login"
+    click.echo(f"\nrequested reviews on PR #{asked.number} from {who}")
+    if asked.without_login:
+        click.echo(f"no GitHub login in the trusted base: {', '.join(asked.without_login)}")
