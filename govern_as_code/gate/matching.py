@@ -128,4 +128,5 @@ def match_roles(
 
     for role in roles:
         augment(role, set())
-    return {role: options[role][key] for key, role in holder.items()}
+    filled = {role: key for key, role in holder.items()}
+    return {role: options[role][filled[role]] for role in roles if role in filled}

@@ -9,13 +9,21 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from gate_helpers import GateKeys, GateRepo, make_gate_keys, person_document, ssh_key_entry
+from gate_helpers import (
+    PEOPLE,
+    GateKeys,
+    GateRepo,
+    PersonInfo,
+    make_gate_keys,
+    person_document,
+    ssh_key_entry,
+)
 from pytest_httpserver import HTTPServer
 
 from forge.github_server import REPOSITORY, TOKEN, FakeGitHub
@@ -33,11 +41,15 @@ def forge_keys(tmp_path_factory: pytest.TempPathFactory) -> GateKeys:
     return make_gate_keys(tmp_path_factory.mktemp("forge-keys"))
 
 
-def person_with_login(repo_keys: GateKeys, person: str, login: str | None) -> str:
-    """people/<person>.yaml of the gate helpers' portfolio, with spec.forge.github."""
-    from gate_helpers import PEOPLE
+def person_with_login(
+    repo_keys: GateKeys, person: str, login: str | None, changes: Mapping[str, Any] | None = None
+) -> str:
+    """people/<person>.yaml of the gate helpers' portfolio, with spec.forge.github.
 
-    text = person_document(person, PEOPLE[person], [ssh_key_entry(repo_keys.ssh[person])])
+    ``changes`` overrides fields of the person's PersonInfo, as GateRepo.create's ``people``.
+    """
+    info = PersonInfo(**{**PEOPLE[person].__dict__, **(changes or {})})
+    text = person_document(person, info, [ssh_key_entry(repo_keys.ssh[person])])
     document = yaml.safe_load(text)
     if login:
         document["spec"]["forge"] = {"github": login}
@@ -48,7 +60,11 @@ def create_forge_repo(
     root: Path, keys: GateKeys, *, forge_spec: dict[str, Any] | None = None, **kwargs: Any
 ) -> GateRepo:
     """GateRepo's portfolio with every person's GitHub login and the forge configured."""
-    people = {f"people/{p}.yaml": person_with_login(keys, p, login) for p, login in LOGINS.items()}
+    changes = kwargs.get("people") or {}
+    people = {
+        f"people/{p}.yaml": person_with_login(keys, p, login, changes.get(p))
+        for p, login in LOGINS.items()
+    }
     return GateRepo.create(
         root,
         keys,

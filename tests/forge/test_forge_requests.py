@@ -18,7 +18,7 @@ def test_request_asks_the_forge_for_the_missing_reviewers(
 ) -> None:
     repo = create_forge_repo(tmp_path / "repo", forge_keys)
     head = repo.commit({"README.md": "notes\n"}, "Notes", "dan", when=feb(1))
-    # bob already approved on the head; technical-review and risk are what is missing.
+    # bob already approved on the head, so only technical-review (alice or frank) is missing.
     fake_github.add_pull(Pull(13, head), [Review(LOGINS["bob"], "APPROVED", head, feb(2))])
     env = github_env(fake_github.url, tmp_path, pr=13)
     args = ["request-review", "m@1", "--request", "--repo", str(repo.root)]

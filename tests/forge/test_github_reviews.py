@@ -419,3 +419,66 @@ def test_the_forge_settings_come_from_the_trusted_base_only(
     assert not gate_for(result).passed
     assert fake_github.seen == []  # the forge was never asked
     assert gate_for(result, DEPLOYMENT).subject == "m@1"
+
+
+# --- rule 5: the gate's own rules apply to reviews too ----------------------------------------
+
+
+def test_the_final_approvers_review_must_come_last(
+    repo: GateRepo, fake_github: FakeGitHub, tmp_path: Path
+) -> None:
+    head = version_commit(repo)
+    fake_github.add_pull(
+        Pull(12, head, merged_at=feb(9), state="closed"),
+        approvals(head, "carol", "alice", "bob"),
+        (head,),
+    )
+    gate = gate_for(lint(repo, fake_github, tmp_path))
+    assert not gate.passed
+    assert any("the final approver must sign last" in r for r in gate.reasons)
+
+
+def test_an_old_review_expires(repo: GateRepo, fake_github: FakeGitHub, tmp_path: Path) -> None:
+    head = version_commit(repo)
+    old = [Review(LOGINS["alice"], "APPROVED", head, feb(2).replace(year=2024))]
+    fake_github.add_pull(
+        Pull(12, head, merged_at=feb(9), state="closed"),
+        [*old, *approvals(head, "bob", "carol", day=3)],
+        (head,),
+    )
+    result = lint(repo, fake_github, tmp_path)
+    assert not gate_for(result).passed
+    assert "expired, submitted 2024-02-02, more than 365 days before 2026-03-01" in hints(result)
+
+
+def test_a_reviewer_without_the_role_in_the_base_does_not_count(
+    repo: GateRepo, fake_github: FakeGitHub, tmp_path: Path
+) -> None:
+    head = version_commit(repo)
+    reviews = [Review(LOGINS["erin"], "APPROVED", head, feb(2)), *approvals(head, "bob", "carol")]
+    fake_github.add_pull(Pull(12, head, merged_at=feb(9), state="closed"), reviews, (head,))
+    result = lint(repo, fake_github, tmp_path)
+    assert not gate_for(result).passed
+    assert "erin holds none of the roles technical-review, risk-review, final-approval" in hints(
+        result
+    )
+
+
+def test_one_reviewer_fills_one_role_only(
+    tmp_path: Path, forge_keys: GateKeys, fake_github: FakeGitHub
+) -> None:
+    # bob holds both review roles; his one review cannot fill both.
+    repo = create_forge_repo(
+        tmp_path / "repo",
+        forge_keys,
+        people={"bob": {"roles": ("technical-review", "risk-review")}},
+    )
+    head = version_commit(repo)
+    fake_github.add_pull(
+        Pull(12, head, merged_at=feb(9), state="closed"), approvals(head, "bob", "carol"), (head,)
+    )
+    gate = gate_for(lint(repo, fake_github, tmp_path))
+    assert not gate.passed
+    assert "one person fills at most one role: bob is the approver for technical-review," in (
+        " ".join(gate.reasons)
+    )
