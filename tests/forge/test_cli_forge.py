@@ -80,3 +80,22 @@ def test_reviews_configured_without_a_forge_exits_2(tmp_path: Path, forge_keys: 
     result = CliRunner().invoke(cli, ["lint", "--repo", str(repo.root)], env={})
     assert result.exit_code == 2, result.output
     assert "lists pull-request-review in spec.evidence but names no spec.forge" in result.output
+
+
+def test_the_report_lists_each_review_with_the_role_it_filled(
+    tmp_path: Path, forge_keys: GateKeys, fake_github: FakeGitHub
+) -> None:
+    repo = create_forge_repo(tmp_path / "repo", forge_keys)
+    head = rev_parse(repo.root, "main")
+    _merged_and_approved(fake_github, head)
+    env = github_env(fake_github.url, tmp_path)
+    site = tmp_path / "site"
+    result = CliRunner().invoke(
+        cli, ["report", "--out", str(site), "--repo", str(repo.root)], env=env
+    )
+    assert result.exit_code == 0, result.output
+    audit = (site / "audit.html").read_text("utf-8")
+    # One audit row per review: the role it filled, the method, and a link to the review.
+    assert audit.count(">pull-request review<") >= 3
+    assert "risk-review" in audit
+    assert 'href="https://github.com/acme/ml-portfolio/pull/12#pullrequestreview-12002"' in audit
