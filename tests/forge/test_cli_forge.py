@@ -3,6 +3,7 @@ gate's output naming how each role was filled, and a token that never shows."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -37,8 +38,12 @@ def test_lint_passes_and_says_how_each_role_was_filled(
         f"+ risk-review: bob, approving review by @bob-gh on PR #12 at head {head[:12]}"
         in result.output
     )
-    offline = CliRunner().invoke(cli, [*args, "--offline"], env=env)
+    offline = CliRunner().invoke(cli, [*args, "--offline", "--format", "json"], env=env)
     assert offline.exit_code == 0, offline.output
+    gates = json.loads(offline.stdout)["gates"]
+    assert gates[0]["signoffs"][0] == (
+        f"technical-review: alice, approving review by @alice-gh on PR #12 at head {head[:12]}"
+    )
 
 
 def test_a_forge_answering_401_exits_2_without_the_token_also_with_debug(
