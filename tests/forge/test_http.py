@@ -135,3 +135,13 @@ def test_the_token_is_redacted_even_when_the_forge_echoes_it(httpserver: HTTPSer
         client(httpserver, []).get("/x")
     assert "answered HTTP 401" in caught.value.message
     assert TOKEN not in str(caught.value) and "***" in caught.value.message
+
+
+def test_a_redirect_is_not_followed(httpserver: HTTPServer) -> None:
+    # Following it would carry the token to wherever the redirect points.
+    httpserver.expect_request("/x").respond_with_data(
+        "", status=302, headers={"Location": "https://evil.example/steal"}
+    )
+    with pytest.raises(ForgeError) as caught:
+        client(httpserver, []).get("/x")
+    assert "answered HTTP 302" in caught.value.message

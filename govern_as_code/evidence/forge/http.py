@@ -43,9 +43,19 @@ class Response:
 Transport = Callable[[urllib.request.Request, float], Response]
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """urllib would follow a redirect with the Authorization header, to any host: refuse."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 def _urllib_transport(request: urllib.request.Request, timeout: float) -> Response:
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:
+        with _OPENER.open(request, timeout=timeout) as answer:
             return Response(
                 answer.status, {k.lower(): v for k, v in answer.headers.items()}, answer.read()
             )
