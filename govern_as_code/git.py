@@ -254,6 +254,19 @@ class Repository:
         out = self._run("merge-base", a, b, check=False).strip()
         return out.decode() or None
 
+    def has_commit(self, sha: str) -> bool:
+        """Whether the commit object is in the local clone (a squash-merged PR's head may not)."""
+        # Peeling to ^{commit} needs the object itself, not only a name that looks like one.
+        out = self._run(
+            "rev-parse", "--verify", "--quiet", "--end-of-options", f"{sha}^{{commit}}", check=False
+        )
+        return bool(out.strip())
+
+    def parents(self, sha: str) -> list[str]:
+        """The parents of a commit, first parent first."""
+        out = self._run("rev-list", "--parents", "-n", "1", sha).decode().split()
+        return out[1:]
+
     def ref_exists(self, ref: str) -> bool:
         """Whether the full ref name `ref` (`refs/...`) exists; no short-name guessing."""
         return ref.startswith("refs/") and ref in self.ref_names()

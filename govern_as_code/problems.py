@@ -77,6 +77,8 @@ class GateResult:
     subject: str  # "model@version"
     passed: bool
     reasons: tuple[str, ...] = ()
+    # "role: reviewer, how it was verified" for each role the gate filled
+    signoffs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

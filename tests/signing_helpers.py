@@ -299,7 +299,10 @@ def _gpg_options(home: Path, faked_time: str | None) -> list[str]:
     options = ["gpg", "--homedir", str(home), "--batch", "--no-tty", "--pinentry-mode",
                "loopback", "--passphrase", ""]  # fmt: skip
     if faked_time:
-        options += ["--faked-system-time", faked_time]
+        # "!" freezes gpg's clock at that moment; otherwise it runs on, and a loaded machine
+        # can tick a second between gpg starting and the signature being made.
+        frozen = faked_time if faked_time.endswith("!") else faked_time + "!"
+        options += ["--faked-system-time", frozen]
     return options
 
 

@@ -38,6 +38,14 @@ today_option = click.option(
 )
 
 
+offline_option = click.option(
+    "--offline",
+    is_flag=True,
+    help="Read pull-request reviews only from the cache of merged pull requests; stop if an"
+    " answer is missing.",
+)
+
+
 def _day(value: object) -> date | None:
     return value.date() if value is not None else None  # type: ignore[attr-defined]
 
@@ -61,9 +69,16 @@ def _say_base(result: Assessment | None) -> None:
     ' "$GITHUB_STEP_SUMMARY").',
 )
 @today_option
+@offline_option
 @handle_errors
 def lint(
-    repo: Path, base: str | None, fmt: str, output: Path | None, summary: Path | None, today: object
+    repo: Path,
+    base: str | None,
+    fmt: str,
+    output: Path | None,
+    summary: Path | None,
+    today: object,
+    offline: bool,
 ) -> None:
     """Validate, run every policy rule, and verify the evidence behind every approval.
 
@@ -74,7 +89,8 @@ def lint(
     """
     from govern_as_code.commands.assess import LintRequest, assess
 
-    result = assess(LintRequest(check_repo(repo), base=base, today=_day(today)))
+    request = LintRequest(check_repo(repo), base=base, today=_day(today), offline=offline)
+    result = assess(request)
     _say_base(result)
     if summary is not None:
         from govern_as_code.reporters.summary import render_summary
@@ -108,6 +124,7 @@ def append_text(path: Path, text: str) -> None:
 @format_option
 @output_option
 @today_option
+@offline_option
 @handle_errors
 def check_deploy(
     manifests: tuple[Path, ...],
@@ -117,6 +134,7 @@ def check_deploy(
     fmt: str,
     output: Path | None,
     today: object,
+    offline: bool,
 ) -> None:
     """Run the deploy gate for the named manifests only.
 
@@ -132,7 +150,7 @@ def check_deploy(
     from govern_as_code.commands.check_deploy import check_deploy as run
 
     request = CheckDeployRequest(
-        check_repo(repo), manifests, Path.cwd(), base, _day(today), artifact
+        check_repo(repo), manifests, Path.cwd(), base, _day(today), artifact, offline
     )
     result = run(request)
     _say_base(result.assessment)
@@ -220,11 +238,19 @@ def approve(
 @click.command("request-review")
 @click.argument("subject")
 @click.option("--write", is_flag=True, help="Also write the request to review-requests/.")
+@click.option(
+    "--request",
+    "ask_forge",
+    is_flag=True,
+    help="In a pull request's CI, ask the forge to request reviews from the eligible people.",
+)
 @repo_option
 @base_option
 @today_option
 @handle_errors
-def request_review(subject: str, write: bool, repo: Path, base: str | None, today: object) -> None:
+def request_review(
+    subject: str, write: bool, repo: Path, base: str | None, today: object, ask_forge: bool
+) -> None:
     """Show the approvals a subject still needs, who can give them, and a PR body.
 
     \b
@@ -251,3 +277,20 @@ def request_review(subject: str, write: bool, repo: Path, base: str | None, toda
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(plan.pr_body(), encoding="utf-8")
         click.echo(f"\nwrote {target.relative_to(root).as_posix()}")
+    if ask_forge:
+        _ask_forge(root, plan, base)
+
+
+def _ask_forge(root: Path, plan: object, base: str | None) -> None:
+    from govern_as_code.commands.forge_requests import request_reviews
+    from govern_as_code.commands.signoff import ReviewPlan
+
+    assert isinstance(plan, ReviewPlan)
+    asked = request_reviews(root, plan, base)
+    if asked.number is None:
+        click.echo("\nno review to request: nothing is missing")
+        return
+    who = ", ".join(f"@{login}" for login in asked.requested) or "nobody with a GitHub login"
+    click.echo(f"\nrequested reviews on PR #{asked.number} from {who}")
+    if asked.without_login:
+        click.echo(f"no GitHub login in the trusted base: {', '.join(asked.without_login)}")

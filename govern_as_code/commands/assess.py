@@ -5,16 +5,16 @@ This is the core behind `gac lint`, `gac check-deploy` and `gac report`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from govern_as_code.commands.providers import build_providers
 from govern_as_code.documents.kinds import ApprovalDocument, ProjectDocument
 from govern_as_code.errors import GitError
 from govern_as_code.evidence.history import history_facts
 from govern_as_code.evidence.provider import EvidenceRequest, collect_all
-from govern_as_code.evidence.signed_commit_provider import SignedCommitProvider
 from govern_as_code.evidence.signed_commits import SignatureVerifier
 from govern_as_code.gate.judge import judge_approvals
 from govern_as_code.gate.model import GateVerdict
@@ -46,6 +46,8 @@ class LintRequest:
     at: str | None = None  # a revision or ISO date: assess the portfolio as it stood then
     today: date | None = None
     only_paths: Sequence[str] | None = None  # check-deploy: gate only these manifests
+    offline: bool = False  # forge evidence from the cache only
+    environ: Mapping[str, str] | None = None  # the CI's variables; None: the process's own
 
 
 @dataclass
@@ -95,9 +97,20 @@ def assess(request: LintRequest) -> Assessment:
         dirty = frozenset(repo.dirty_paths()) & approval_paths if approval_paths else frozenset()
     verifier = SignatureVerifier(repo, trust.people.values())
     try:
-        subjects = tuple(sorted({d.subject for d in portfolio.deployments() if d.subject}))
+        subjects = tuple(
+            sorted(
+                {
+                    d.subject
+                    for d in portfolio.deployments()
+                    if d.subject and trust.settings.gates(d.environment, d.path)
+                }
+            )
+        )
         evidence_request = EvidenceRequest(repo, head, portfolio, trust, subjects, dirty)
-        evidence = collect_all([SignedCommitProvider(verifier)], evidence_request)
+        providers = build_providers(
+            trust, repo, verifier, environ=request.environ, offline=request.offline
+        )
+        evidence = collect_all(providers, evidence_request)
         history = history_facts(repo, head, portfolio, trust, verifier)
     finally:
         verifier.close()
@@ -131,9 +144,15 @@ def _finish(context: RuleContext, request: LintRequest, revision: str | None) ->
             verdicts[subject] = evaluate(context, subject, gate_options)
         verdict = verdicts.get(subject)
         reasons = tuple(verdict.reasons) if verdict else ("names no model version",)
+        signoffs = _signoff_lines(verdict) if verdict else ()
         gates.append(
             GateResult(
-                deployment.path, deployment.environment, subject or "(none)", not reasons, reasons
+                deployment.path,
+                deployment.environment,
+                subject or "(none)",
+                not reasons,
+                reasons,
+                signoffs,
             )
         )
     if wanted is not None:
@@ -145,7 +164,11 @@ def _finish(context: RuleContext, request: LintRequest, revision: str | None) ->
         tuple(problems), len(context.portfolio.documents), rule_infos(), tuple(gates)
     )
     status = PortfolioStatus(
-        report, _approval_checks(context, gate_options), _stage_events(context), revision, None
+        report,
+        _approval_checks(context, gate_options) + _review_checks(context, verdicts),
+        _stage_events(context),
+        revision,
+        None,
     )
     return Assessment(context.portfolio, context.trust, context, report, status, verdicts)
 
@@ -161,6 +184,45 @@ def _approval_checks(context: RuleContext, options: GateOptions) -> tuple[Approv
     checks: list[ApprovalCheck] = []
     for subject in subjects:
         checks.extend(j.as_check() for j in judge_approvals(context, subject, options.maxAgeDays))
+    return tuple(checks)
+
+
+def _signoff_lines(verdict: GateVerdict) -> tuple[str, ...]:
+    """Which role each reviewer filled and how it was verified, for the gate's output."""
+    return tuple(
+        f"{role}: {reviewer}, {verdict.verified_by.get(role, 'verified')}"
+        for role, reviewer in verdict.assignment.items()
+    )
+
+
+def _review_checks(
+    context: RuleContext, verdicts: dict[str, GateVerdict]
+) -> tuple[ApprovalCheck, ...]:
+    """Approving pull-request reviews, for the report's audit page, with the role each filled."""
+    checks = []
+    for item in context.evidence.external:
+        verdict = verdicts.get(item.subject)
+        filled = sorted(
+            role
+            for role, how in (verdict.verified_by.items() if verdict else ())
+            if how == item.detail
+            and verdict is not None
+            and verdict.assignment.get(role) == item.reviewer
+        )
+        checks.append(
+            ApprovalCheck(
+                item.url or item.detail,
+                item.subject,
+                ", ".join(filled) or "(no role filled)",
+                item.reviewer,
+                item.decision,
+                item.time,
+                "current",
+                item.method,
+                item.detail,
+                review_url=item.url,
+            )
+        )
     return tuple(checks)
 
 

@@ -32,6 +32,7 @@ class CheckDeployRequest:
     base: str | None = None
     today: date | None = None
     artifact: Path | None = None
+    offline: bool = False  # forge evidence from the cache only
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,15 @@ def check_deploy(request: CheckDeployRequest) -> CheckDeployResult:
     artifact_digest = file_digest(request.artifact) if request.artifact is not None else None
     root = request.root.resolve()
     relative = [_relative(root, request.cwd, m) for m in request.manifests]
-    result = assess(LintRequest(root, base=request.base, today=request.today, only_paths=relative))
+    result = assess(
+        LintRequest(
+            root,
+            base=request.base,
+            today=request.today,
+            only_paths=relative,
+            offline=request.offline,
+        )
+    )
     gated = {g.deployment for g in result.report.gates}
     deployments = {d.path: d for d in result.portfolio.deployments()}
     not_gated = tuple(deployments[p] for p in relative if p not in gated and p in deployments)

@@ -90,21 +90,36 @@ class DeploymentGlob(StrictModel):
     environment: Slug | None = None
 
 
-class GithubForge(StrictModel):
-    repository: Annotated[str, StringConstraints(strict=True, pattern=r"^[\w.-]+/[\w.-]+$")]
-    protectedBranch: Text = "main"
+EvidenceName = Literal["signed-commit", "pull-request-review"]
+RepositoryName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+$")]
+BranchName = Annotated[str, StringConstraints(pattern=r"^[^\s~^:?*\[\\]+$")]
 
 
-class GitlabForge(StrictModel):
-    project: Annotated[str, StringConstraints(strict=True, pattern=r"^[\w.-]+(/[\w.-]+)+$")]
-    protectedBranch: Text = "main"
+class GitHubForge(StrictModel):
+    repository: RepositoryName
+    protectedBranch: BranchName
+
+
+class GitLabForge(StrictModel):
+    project: RepositoryName
+    protectedBranch: BranchName
 
 
 class ForgeSettings(StrictModel):
-    """Where pull-request reviews are read from (DESIGN §8); `gac init --forge` writes it."""
+    """Where pull-request reviews are read from (DESIGN §8): GitHub or GitLab, not both."""
 
-    github: GithubForge | None = None
-    gitlab: GitlabForge | None = None
+    github: GitHubForge | None = None
+    gitlab: GitLabForge | None = None
+
+    @model_validator(mode="after")
+    def _one_forge(self) -> ForgeSettings:
+        if self.github is not None and self.gitlab is not None:
+            raise ValueError("name one forge, github or gitlab, not both")
+        return self
+
+
+def _default_evidence() -> list[EvidenceName]:
+    return ["signed-commit"]
 
 
 class PortfolioSpec(StrictModel):
@@ -115,6 +130,7 @@ class PortfolioSpec(StrictModel):
     deploymentGlobs: list[Text | DeploymentGlob] = Field(default_factory=list)
     extensionSchemas: dict[str, RepoPath] = Field(default_factory=dict)
     exclude: list[Text] = Field(default_factory=list)
+    evidence: list[EvidenceName] = Field(default_factory=_default_evidence, min_length=1)
     forge: ForgeSettings | None = None
 
     def gates(self, environment: str, path: str) -> bool:

@@ -37,17 +37,45 @@ class ExternalSignOff:
 
 
 @dataclass(frozen=True)
+class EvidenceNote:
+    """Why something a provider found does not count, for the gate's hints."""
+
+    subject: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Evidence:
-    """What every provider verified, merged."""
+    """What every provider verified, merged.
+
+    `authors` adds authors of a subject that only a provider knows (a pull request's author
+    counts as an author of the version it introduced); `notes` say what did not count.
+    """
 
     approvals: Mapping[str, ApprovalEvidence] = field(default_factory=dict)
     external: tuple[ExternalSignOff, ...] = ()
+    authors: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    notes: tuple[EvidenceNote, ...] = ()
 
     def of(self, path: str) -> ApprovalEvidence | None:
         return self.approvals.get(path)
 
+    def external_of(self, subject: str) -> tuple[ExternalSignOff, ...]:
+        return tuple(s for s in self.external if s.subject == subject)
+
+    def notes_of(self, subject: str) -> list[str]:
+        return [n.text for n in self.notes if n.subject == subject]
+
     def merged(self, other: Evidence) -> Evidence:
-        return Evidence({**self.approvals, **other.approvals}, self.external + other.external)
+        authors = dict(self.authors)
+        for subject, people in other.authors.items():
+            authors[subject] = authors.get(subject, frozenset()) | people
+        return Evidence(
+            {**self.approvals, **other.approvals},
+            self.external + other.external,
+            authors,
+            self.notes + other.notes,
+        )
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""Which approvals can fill which role, the assignment of reviewers to roles, the final
-approver who signs last, and who can still give what is missing."""
+"""Which approvals can fill which role, why roles stay unfilled, the final approver who
+signs last, and who can still give what is missing. The gate assigns sign-offs to roles in
+`gate/matching.py`; `search_assignment` plans who could review (people, not sign-offs)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import TypeVar
 
 from govern_as_code.gate.context import GateContext
 from govern_as_code.gate.eligible import describe_who, resign_note, who_can_give
-from govern_as_code.gate.model import GateVerdict, JudgedApproval, NeededSignature
+from govern_as_code.gate.model import GateVerdict, JudgedApproval, NeededSignature, SignedOff
 from govern_as_code.gate.options import GateOptions
 
 T = TypeVar("T")
@@ -91,18 +92,6 @@ def search_assignment(
     return search(0, {})
 
 
-def assign(
-    roles: Sequence[str],
-    usable: dict[str, list[JudgedApproval]],
-    distinct: bool,
-    context: GateContext,
-) -> dict[str, JudgedApproval] | None:
-    """The approvals that fill every required role, one distinct reviewer each."""
-    return search_assignment(
-        roles, usable, lambda j: j.reviewer, lambda p: _department(context, p), distinct
-    )
-
-
 def staff_roles(
     context: GateContext, roles: Sequence[str], options: GateOptions, authors: set[str]
 ) -> dict[str, str] | None:
@@ -131,7 +120,7 @@ def staff_roles(
 
 def explain_assignment(
     roles: Sequence[str],
-    usable: dict[str, list[JudgedApproval]],
+    usable: Mapping[str, Sequence[SignedOff]],
     options: GateOptions,
     context: GateContext,
     verdict: GateVerdict,
@@ -156,7 +145,7 @@ def explain_assignment(
 
 def _explain_clash(
     roles: Sequence[str],
-    usable: dict[str, list[JudgedApproval]],
+    usable: Mapping[str, Sequence[SignedOff]],
     options: GateOptions,
     context: GateContext,
     verdict: GateVerdict,
@@ -200,7 +189,7 @@ def _explain_clash(
 
 def _need_final_after(
     roles: Sequence[str],
-    usable: dict[str, list[JudgedApproval]],
+    usable: Mapping[str, Sequence[SignedOff]],
     options: GateOptions,
     context: GateContext,
     verdict: GateVerdict,
@@ -218,8 +207,8 @@ def _need_final_after(
 
 
 def check_final(
-    assignment: dict[str, JudgedApproval],
-    finals: Sequence[JudgedApproval],
+    assignment: Mapping[str, SignedOff],
+    finals: Sequence[SignedOff],
     options: GateOptions,
     context: GateContext,
     verdict: GateVerdict,

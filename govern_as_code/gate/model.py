@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from govern_as_code.documents.kinds import ApprovalDocument
 from govern_as_code.evidence.approvals import ApprovalEvidence
 from govern_as_code.portfolio.model import Document
 from govern_as_code.results import ApprovalCheck
+
+
+class SignedOff(Protocol):
+    """A sign-off the gate can order and assign: an Approval or an external one."""
+
+    @property
+    def reviewer(self) -> str: ...
+
+    @property
+    def time(self) -> datetime: ...
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,8 @@ class GateVerdict:
     missing_roles: list[str] = field(default_factory=list)
     eligible: dict[str, list[str]] = field(default_factory=dict)
     needed: list[NeededSignature] = field(default_factory=list)
+    # role -> how its sign-off was verified ("approving review by @ann on PR #12 at head …")
+    verified_by: dict[str, str] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:

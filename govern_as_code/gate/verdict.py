@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from govern_as_code.documents.kinds import ApprovalDocument, ModelDocument, ModelVersionDocument
-from govern_as_code.gate.assign import assign, check_final, explain_assignment, usable_for_role
+from govern_as_code.gate.assign import check_final, explain_assignment, usable_for_role
 from govern_as_code.gate.context import GateContext
 from govern_as_code.gate.judge import judge_approvals
+from govern_as_code.gate.matching import candidates_by_role, match_roles
 from govern_as_code.gate.model import GateVerdict, JudgedApproval
 from govern_as_code.gate.options import GateOptions
 from govern_as_code.gate.tiers import strictest_tier as _strictest_tier
@@ -48,6 +49,7 @@ def _evaluate(context: GateContext, subject: str, options: GateOptions) -> GateV
         verdict.reasons.append(f"the policy names no required roles for risk tier {tier!r}")
         return verdict
     authors = {version.spec.createdBy, *context.history.version_authors.get(subject, frozenset())}
+    authors |= context.evidence.authors.get(subject, frozenset())  # e.g. a PR's author
     base_version = _in_base(context, "ModelVersion", subject)
     if isinstance(base_version, ModelVersionDocument):
         authors.add(base_version.spec.createdBy)  # editing createdBy must not dodge the check
@@ -60,13 +62,19 @@ def _evaluate(context: GateContext, subject: str, options: GateOptions) -> GateV
     usable: dict[str, list[JudgedApproval]] = {}
     for role in [*roles, options.finalRole]:
         usable[role] = usable_for_role(judged, role, authors, context, verdict)
-    assignment = assign(roles, usable, options.distinctDepartments, context)
-    if assignment is None:
-        explain_assignment(roles, usable, options, context, verdict, authors, judged)
+    candidates = candidates_by_role(context, subject, usable, authors, options.maxAgeDays, verdict)
+    assignment = match_roles(roles, candidates, options.distinctDepartments, context)
+    if len(assignment) < len(roles):
+        explain_assignment(roles, candidates, options, context, verdict, authors, judged)
         return verdict
     verdict.assignment = {role: a.reviewer for role, a in assignment.items()}
-    finals = usable.get(options.finalRole, [])
+    verdict.verified_by = {role: a.how for role, a in assignment.items()}
+    finals = candidates.get(options.finalRole, [])
     check_final(assignment, finals, options, context, verdict, authors, judged)
+    final = verdict.assignment.get(options.finalRole)
+    hows = [s.how for s in finals if s.reviewer == final]  # oldest first: the latest counts
+    if hows:
+        verdict.verified_by[options.finalRole] = hows[-1]
     return verdict
 
 

@@ -9,13 +9,16 @@ from govern_as_code.problems import GateResult, LintReport
 
 
 def _gate_dict(gate: GateResult) -> dict[str, object]:
-    return {
+    found: dict[str, object] = {
         "deployment": gate.deployment,
         "environment": gate.environment,
         "subject": gate.subject,
         "passed": gate.passed,
         "reasons": list(gate.reasons),
     }
+    if gate.signoffs:  # which role each reviewer filled, and how it was verified
+        found["signoffs"] = list(gate.signoffs)
+    return found
 
 
 def render_json(report: LintReport) -> str:

@@ -68,6 +68,7 @@ def _gate_lines(gate: GateResult, color: bool) -> list[str]:
         first, *rest = _visible(reason).split("\n")
         lines.append(f"{_INDENT}- {first}")
         lines.extend(f"{_INDENT}  {line}" for line in rest)
+    lines.extend(f"{_INDENT}+ {_visible(signoff)}" for signoff in gate.signoffs)
     return lines
 
 

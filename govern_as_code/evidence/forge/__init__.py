@@ -1,0 +1,1 @@
+"""Pull-request reviews as sign-offs: the forge REST clients, their cache, the provider."""
