@@ -35,7 +35,7 @@ Decision = Literal["approved", "changes-requested", "rejected"]
 APPROVAL_SUBJECT_PATTERN = (
     "^(?:"
     + SUBJECT_PATTERN[1:-1]
-    + "|(?:Person|Policy|Portfolio|Workflow)/"
+    + "|(?:Person|Policy|Portfolio|Workflow|Waiver)/"
     + SLUG_PATTERN[1:-1]
     + ")$"
 )
@@ -148,6 +148,7 @@ class Qualification(StrictModel):
     assessedBy: Slug | None = None
     assessedOn: IsoDate | None = None
     notes: Text | None = None
+    draft: bool = False  # a draft is shown as such and does not count as qualified
 
 
 class Comment(StrictModel):
@@ -275,11 +276,14 @@ class RuleSetting(StrictModel):
     level: Literal["error", "warning", "off"] = "error"
     when: RuleWhen | None = None
     options: dict[str, object] = Field(default_factory=dict)
+    waivable: bool | None = None  # whether a Waiver may turn this rule's errors into warnings
 
 
 class PolicySpec(StrictModel):
     extends: list[Text] = Field(default_factory=list)
     rules: dict[str, RuleSetting] = Field(default_factory=dict)
+    maxWaiverDays: int | None = Field(default=None, ge=1)
+    waiverRole: Role | None = None
 
 
 # --- Envelopes ---------------------------------------------------------------------------------
@@ -377,6 +381,25 @@ class PolicyDocument(Envelope):
     spec: PolicySpec = Field(default_factory=PolicySpec)
 
 
+# --- Waivers ----------------------------------------------------------------------------------
+
+
+class WaiverSpec(StrictModel):
+    """A time-boxed exception to one rule for one subject (SR 11-7 compensating controls)."""
+
+    rule: Slug
+    subject: Text  # a model version, or a document ref KIND/id, as the rule's problems name it
+    reason: Text
+    compensatingControls: list[Text] = Field(min_length=1)
+    expires: IsoDate
+    requestedBy: Slug | None = None
+
+
+class WaiverDocument(Envelope):
+    kind: Literal["Waiver"]
+    spec: WaiverSpec
+
+
 AnyDocument = (
     PortfolioDocument
     | PersonDocument
@@ -388,6 +411,7 @@ AnyDocument = (
     | DeploymentDocument
     | WorkflowDocument
     | PolicyDocument
+    | WaiverDocument
 )
 
 MODEL_BY_KIND: dict[str, type[Envelope]] = {
@@ -401,5 +425,6 @@ MODEL_BY_KIND: dict[str, type[Envelope]] = {
     "Deployment": DeploymentDocument,
     "Workflow": WorkflowDocument,
     "Policy": PolicyDocument,
+    "Waiver": WaiverDocument,
 }
 KINDS: tuple[str, ...] = tuple(MODEL_BY_KIND)

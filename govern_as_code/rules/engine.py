@@ -25,6 +25,7 @@ from govern_as_code.problems import Level, Problem
 from govern_as_code.rules.base import RuleContext
 from govern_as_code.rules.policy import EffectiveRule
 from govern_as_code.rules.registry import CORE_RULE_IDS, RULES
+from govern_as_code.rules.waivers import apply_waivers
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def run_rules(
         for problem in module.check(context, options):
             if setting.when is None or _selected(setting.when, facets.get(problem.path)):
                 problems.append(problem.with_level(setting.level))
-    return sorted(set(problems))
+    return apply_waivers(context, sorted(set(problems)))
 
 
 def _options(rule_id: str, model: Any, raw: Mapping[str, Any]) -> Any:
