@@ -86,4 +86,109 @@ def new(
     _done(path, sha, "created")
 
 
-AUTHORING_COMMANDS = (new,)
+message_option = click.option("-m", "--message", "text", default="", help="A comment to record.")
+
+
+@click.command()
+@click.argument("project")
+@click.argument("stage")
+@click.option("--complete", "action", flag_value="complete", help="Mark the stage complete.")
+@click.option("--start", "action", flag_value="start", help="Mark the stage in progress.")
+@click.option("--reopen", "action", flag_value="reopen", help="Reopen a completed stage.")
+@message_option
+@commit_option
+@repo_option
+@now_option
+@handle_errors
+def stage(
+    project: str,
+    stage: str,
+    action: str | None,
+    text: str,
+    commit: bool,
+    repo: Path,
+    now: datetime | None,
+) -> None:
+    """Start, complete or reopen a workflow stage of a project, recording who and when.
+
+    A stage is never completed while a stage it requires is not complete.
+
+    \b
+    Example:
+      gac stage churn-prediction qualification --complete -m "Signed off by the board" --commit
+    """
+    from govern_as_code.commands.authoring.workflow import StageRequest, change_stage
+    from govern_as_code.errors import UsageError
+
+    if action is None:
+        raise UsageError("say what to do with the stage", "pass --complete, --start or --reopen")
+    path, sha = change_stage(
+        StageRequest(check_repo(repo), project, stage, action, text, commit, _moment(now))
+    )
+    _done(path, sha, f"stage {stage} {'completed' if action == 'complete' else action + 'ed'}")
+
+
+@click.command()
+@click.argument("project")
+@click.argument("stage", required=False)
+@click.option("-m", "--message", "text", required=True, help="The comment.")
+@commit_option
+@repo_option
+@now_option
+@handle_errors
+def comment(
+    project: str, stage: str | None, text: str, commit: bool, repo: Path, now: datetime | None
+) -> None:
+    """Comment on a project's stage (by default the first stage not yet complete).
+
+    \b
+    Example:
+      gac comment churn-prediction development -m "Feature freeze on Friday"
+    """
+    from govern_as_code.commands.authoring.workflow import CommentRequest, add_comment
+
+    path, sha = add_comment(
+        CommentRequest(check_repo(repo), project, stage, text, commit, _moment(now))
+    )
+    _done(path, sha, "comment recorded")
+
+
+@click.command()
+@click.argument("project")
+@click.option("--value", type=int, required=True, help="Business value, 1 to 5.")
+@click.option("--risk", type=int, required=True, help="Risk, 1 to 5.")
+@click.option("--feasibility", type=int, required=True, help="Feasibility, 1 to 5.")
+@click.option("-m", "--notes", default="", help="Notes on the assessment.")
+@click.option("--draft", is_flag=True, help="Record a draft: shown, but not yet qualified.")
+@commit_option
+@repo_option
+@now_option
+@handle_errors
+def qualify(
+    project: str,
+    value: int,
+    risk: int,
+    feasibility: int,
+    notes: str,
+    draft: bool,
+    commit: bool,
+    repo: Path,
+    now: datetime | None,
+) -> None:
+    """Record a project's qualification: value, risk and feasibility from 1 to 5.
+
+    \b
+    Example:
+      gac qualify churn-prediction --value 4 --risk 2 --feasibility 3 -m "Board review"
+    """
+    from govern_as_code.commands.authoring.workflow import QualifyRequest
+    from govern_as_code.commands.authoring.workflow import qualify as run_qualify
+
+    request = QualifyRequest(
+        check_repo(repo), project, value, risk, feasibility, notes, draft, commit, _moment(now)
+    )
+    path, sha = run_qualify(request)
+    _done(path, sha, "draft qualification recorded" if draft else "qualification recorded")
+
+
+AUTHORING_COMMANDS = (new, stage, comment, qualify)
