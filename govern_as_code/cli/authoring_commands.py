@@ -25,7 +25,7 @@ now_option = click.option(
 )
 
 
-def _moment(value: datetime | None) -> datetime | None:
+def moment(value: datetime | None) -> datetime | None:
     from datetime import UTC
 
     if value is None:
@@ -33,7 +33,7 @@ def _moment(value: datetime | None) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _done(path: str, commit: str | None, what: str) -> None:
+def done(path: str, commit: str | None, what: str) -> None:
     suffix = f" (commit {commit[:12]})" if commit else ""
     click.echo(f"{what}: {path}{suffix}")
 
@@ -81,9 +81,9 @@ def new(
             return str(click.prompt(dotted))
 
     path, sha = create(
-        NewRequest(check_repo(repo), kind, ident, assignments, ask, commit, _moment(now))
+        NewRequest(check_repo(repo), kind, ident, assignments, ask, commit, moment(now))
     )
-    _done(path, sha, "created")
+    done(path, sha, "created")
 
 
 message_option = click.option("-m", "--message", "text", default="", help="A comment to record.")
@@ -123,9 +123,9 @@ def stage(
     if action is None:
         raise UsageError("say what to do with the stage", "pass --complete, --start or --reopen")
     path, sha = change_stage(
-        StageRequest(check_repo(repo), project, stage, action, text, commit, _moment(now))
+        StageRequest(check_repo(repo), project, stage, action, text, commit, moment(now))
     )
-    _done(path, sha, f"stage {stage} {'completed' if action == 'complete' else action + 'ed'}")
+    done(path, sha, f"stage {stage} {'completed' if action == 'complete' else action + 'ed'}")
 
 
 @click.command()
@@ -148,9 +148,9 @@ def comment(
     from govern_as_code.commands.authoring.workflow import CommentRequest, add_comment
 
     path, sha = add_comment(
-        CommentRequest(check_repo(repo), project, stage, text, commit, _moment(now))
+        CommentRequest(check_repo(repo), project, stage, text, commit, moment(now))
     )
-    _done(path, sha, "comment recorded")
+    done(path, sha, "comment recorded")
 
 
 @click.command()
@@ -185,10 +185,10 @@ def qualify(
     from govern_as_code.commands.authoring.workflow import qualify as run_qualify
 
     request = QualifyRequest(
-        check_repo(repo), project, value, risk, feasibility, notes, draft, commit, _moment(now)
+        check_repo(repo), project, value, risk, feasibility, notes, draft, commit, moment(now)
     )
     path, sha = run_qualify(request)
-    _done(path, sha, "draft qualification recorded" if draft else "qualification recorded")
+    done(path, sha, "draft qualification recorded" if draft else "qualification recorded")
 
 
 AUTHORING_COMMANDS = (new, stage, comment, qualify)
