@@ -191,4 +191,53 @@ def qualify(
     done(path, sha, "draft qualification recorded" if draft else "qualification recorded")
 
 
-AUTHORING_COMMANDS = (new, stage, comment, qualify)
+@click.command()
+@click.argument("rule")
+@click.argument("subject")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Expiry date.")
+@click.option("-m", "--message", "reason", required=True, help="Why the exception is needed.")
+@click.option(
+    "--control",
+    "controls",
+    multiple=True,
+    required=True,
+    help="A compensating control (repeat for several).",
+)
+@click.option("--id", "ident", default=None, help="The waiver's id (default: rule and subject).")
+@commit_option
+@repo_option
+@now_option
+@handle_errors
+def waive(
+    rule: str,
+    subject: str,
+    until: datetime,
+    reason: str,
+    controls: tuple[str, ...],
+    ident: str | None,
+    commit: bool,
+    repo: Path,
+    now: datetime | None,
+) -> None:
+    """Write a time-boxed Waiver of RULE for SUBJECT, to be approved by the waiver role.
+
+    It turns that rule's errors for that subject into warnings only once a verified Approval
+    of Waiver/<id> by the policy's waiver role (default risk-acceptance) approves it.
+
+    \b
+    Example:
+      gac waive drift-threshold churn-xgb@3 --until 2026-06-30 -m "Retraining in Q2" \\
+          --control "Weekly manual review of the scores"
+    """
+    from govern_as_code.commands.authoring.waive import WaiveRequest
+    from govern_as_code.commands.authoring.waive import waive as run_waive
+
+    request = WaiveRequest(
+        check_repo(repo), rule, subject, until.date(), reason, controls, ident, commit, moment(now)
+    )
+    waiver, path, sha = run_waive(request)
+    done(path, sha, f"waiver {waiver} written")
+    click.echo(f"it counts once approved: gac approve Waiver/{waiver} --role <waiver role>")
+
+
+AUTHORING_COMMANDS = (new, stage, comment, qualify, waive)

@@ -48,6 +48,7 @@ class NewRequest:
     commit: bool = False
     now: datetime | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
+    values: Mapping[str, Any] = field(default_factory=dict)  # typed values by full dotted key
 
 
 def canonical_kind(kind: str) -> str:
@@ -78,6 +79,7 @@ def create(request: NewRequest) -> tuple[str, str | None]:
             "choose another id, or edit that file",
         )
     values = parse_assignments(kind, [a for a in request.assignments if not _template_key(kind, a)])
+    values.update(request.values)
     extra = dict(request.extra)
     for assignment in request.assignments:
         if _template_key(kind, assignment):
