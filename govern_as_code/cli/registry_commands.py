@@ -139,4 +139,33 @@ def version_new(
     done(path, sha, f"registered {subject}")
 
 
-REGISTRY_COMMANDS = (registry, promote, version)
+@click.command()
+@click.argument("subject")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@repo_option
+@handle_errors
+def history(subject: str, fmt: str, repo: Path) -> None:
+    """The audit trail from git: every change, approval, stage change and deployment of a
+    project, model, model version, deployment or person, with who signed each commit.
+
+    \b
+    Example:
+      gac history churn-xgb@3
+      gac history Person/carol --format json
+    """
+    from govern_as_code.cli.progress import progress_bar
+    from govern_as_code.commands.history import history as run_history
+    from govern_as_code.commands.history import render_text
+
+    with progress_bar("reading history") as progress:
+        ref, events = run_history(check_repo(repo), subject, progress)
+    if fmt == "json":
+        payload = {"subject": ref, "events": [e.as_dict() for e in events]}
+        click.echo(json.dumps(payload, indent=2))
+    else:
+        click.echo(render_text(ref, events), nl=False)
+
+
+REGISTRY_COMMANDS = (registry, promote, version, history)
