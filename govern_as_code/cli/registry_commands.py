@@ -168,4 +168,37 @@ def history(subject: str, fmt: str, repo: Path) -> None:
         click.echo(render_text(ref, events), nl=False)
 
 
-REGISTRY_COMMANDS = (registry, promote, version, history)
+@click.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--within-days", default=14, show_default=True, help="Waivers expiring this soon.")
+@click.option("--base", default=None, metavar="REF", help="The trusted base revision.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, hidden=True)
+@repo_option
+@handle_errors
+def inventory(
+    fmt: str, within_days: int, base: str | None, today: datetime | None, repo: Path
+) -> None:
+    """Which assets are governed, and what lacks sign-off.
+
+    \b
+    Example:
+      gac inventory --format json
+    """
+    from govern_as_code.commands.inventory import inventory as run_inventory
+    from govern_as_code.commands.inventory import render_text
+
+    found = run_inventory(
+        check_repo(repo),
+        within_days=within_days,
+        base=base,
+        today=today.date() if today else None,
+    )
+    if fmt == "json":
+        click.echo(json.dumps(found.as_dict(), indent=2))
+    else:
+        click.echo(render_text(found), nl=False)
+
+
+REGISTRY_COMMANDS = (registry, promote, version, history, inventory)
