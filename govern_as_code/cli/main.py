@@ -114,12 +114,13 @@ from govern_as_code.cli.gate_commands import (  # noqa: E402
     lint,
     request_review,
 )
+from govern_as_code.cli.import_commands import IMPORT_COMMANDS  # noqa: E402
 from govern_as_code.cli.registry_commands import REGISTRY_COMMANDS  # noqa: E402
 from govern_as_code.cli.site_commands import demo, export, report  # noqa: E402
 
 for command in (lint, check_deploy, digest, approve, request_review, demo, report, export):
     cli.add_command(command)
-for command in (*AUTHORING_COMMANDS, *REGISTRY_COMMANDS):
+for command in (*AUTHORING_COMMANDS, *REGISTRY_COMMANDS, *IMPORT_COMMANDS):
     cli.add_command(command)
 
 

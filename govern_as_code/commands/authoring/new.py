@@ -72,12 +72,6 @@ def create(request: NewRequest) -> tuple[str, str | None]:
         workspace = _new_portfolio_workspace(request)
     else:
         workspace = Workspace.open(request.root, request.now)
-    existing = workspace.portfolio.get(kind, request.ident)
-    if existing is not None:
-        raise UsageError(
-            f"{kind} {request.ident!r} already exists in {existing.path}",
-            "choose another id, or edit that file",
-        )
     values = parse_assignments(kind, [a for a in request.assignments if not _template_key(kind, a)])
     values.update(request.values)
     extra = dict(request.extra)
@@ -85,18 +79,36 @@ def create(request: NewRequest) -> tuple[str, str | None]:
         if _template_key(kind, assignment):
             key, _, value = assignment.partition("=")
             extra[key.strip()] = value
-    context = _context(workspace, kind, request.ident, extra)
+    change = draft(workspace, kind, request.ident, values, extra, request.ask)
+    message = f"Add {kind} {request.ident}"
+    commit = workspace.save([change], commit=request.commit, message=message)
+    return change.path, commit
+
+
+def draft(
+    workspace: Workspace,
+    kind: str,
+    ident: str,
+    values: Mapping[str, Any],
+    extra: Mapping[str, str] | None = None,
+    ask: Ask | None = None,
+) -> Change:
+    """The text and conventional path of a new document, not yet validated nor written."""
+    existing = workspace.portfolio.get(kind, ident)
+    if existing is not None:
+        raise UsageError(
+            f"{kind} {ident!r} already exists in {existing.path}",
+            "choose another id, or edit that file",
+        )
+    context = _context(workspace, kind, ident, extra or {})
     document = EditableDocument.parse("(new)", _render(kind, context))
     for dotted, value in values.items():
         set_path(document.data, dotted, value)
-    _fill_required(kind, document, request.ask)
-    path = conventional_path(workspace, kind, request.ident, document.data)
+    _fill_required(kind, document, ask)
+    path = conventional_path(workspace, kind, ident, document.data)
     if (workspace.root / path).exists():
         raise UsageError(f"{path} already exists", "choose another id, or edit that file")
-    text = document.render()
-    message = f"Add {kind} {request.ident}"
-    commit = workspace.save([Change(path, text)], commit=request.commit, message=message)
-    return path, commit
+    return Change(path, document.render())
 
 
 def _template_key(kind: str, assignment: str) -> bool:
