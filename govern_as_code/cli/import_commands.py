@@ -73,4 +73,41 @@ def model_card(
     _report(*import_cards(request))
 
 
+@import_group.command("mlflow")
+@click.option(
+    "--tracking-uri", required=True, help="e.g. http://mlflow:5000 or sqlite:///mlflow.db"
+)
+@click.option("--model", default=None, help="Only this registered model.")
+@project_option
+@risk_option
+@click.option("--task", default=None, help="The task of new models without a `task` tag.")
+@commit_option
+@repo_option
+@now_option
+@handle_errors
+def mlflow_import(
+    tracking_uri: str,
+    model: str | None,
+    project: str | None,
+    risk: str | None,
+    task: str | None,
+    commit: bool,
+    repo: Path,
+    now: datetime | None,
+) -> None:
+    """Import registered models and versions from an MLflow tracking server: run metrics,
+    aliases (champion -> production, challenger -> challenger), tags and descriptions.
+
+    \b
+    Example:
+      gac import mlflow --tracking-uri http://mlflow:5000 --project churn --risk high --commit
+    """
+    from govern_as_code.commands.imports.from_mlflow import MlflowImport, import_mlflow
+
+    request = MlflowImport(
+        check_repo(repo), tracking_uri, model, project, risk, task, commit, moment(now)
+    )
+    _report(*import_mlflow(request))
+
+
 IMPORT_COMMANDS = (import_group,)
