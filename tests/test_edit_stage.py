@@ -225,3 +225,29 @@ def test_commit_is_signed_when_git_signing_is_set_up(repo: Path, tmp_path: Path)
     assert b"\ngpgsig -----BEGIN SSH SIGNATURE-----" in raw_commit(repo)
     assert git(repo, "log", "-1", "--format=%s").strip() == "Complete stage ideation of churn"
     assert git(repo, "status", "--porcelain").strip() == ""
+
+
+def test_the_report_shows_a_draft_qualification_as_a_draft(repo: Path, tmp_path: Path) -> None:
+    ok(
+        gac(
+            repo,
+            "qualify",
+            "churn",
+            "--value",
+            "4",
+            "--risk",
+            "2",
+            "--feasibility",
+            "3",
+            "--draft",
+            "--now",
+            NOW,
+        )
+    )
+    site = tmp_path / "site"
+    result = gac(repo, "report", "--out", str(site))
+    assert result.exit_code in (0, 1), result.output
+    pages = [p for p in site.rglob("*.html") if "Qualification</h2>" in p.read_text()]
+    assert pages, "no project page was written"
+    text = "".join(p.read_text() for p in pages)
+    assert "<strong>Draft</strong>: this assessment does not count as qualified yet." in text
