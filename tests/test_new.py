@@ -151,3 +151,25 @@ def test_commit_records_the_new_file(repo: Path) -> None:
     assert out.startswith("created: deployments/staging/churn-staging.yaml (commit ")
     assert git(repo, "log", "-1", "--format=%s").strip() == "Add Deployment churn-staging"
     assert git(repo, "status", "--porcelain").strip() == ""
+
+
+def test_the_first_commit_of_a_new_repository(tmp_path: Path) -> None:
+    root = tmp_path / "fresh"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.email", "dan@acme.example")
+    git(root, "config", "user.name", "Dan Duval")
+    git(root, "config", "commit.gpgsign", "false")
+    out = ok(gac(root, "new", "Portfolio", "acme", "--commit"))
+    assert out.startswith("created: governance.yaml (commit ")
+    assert git(root, "log", "--format=%s").strip() == "Add Portfolio acme"
+
+
+def test_commit_outside_git_is_refused(tmp_path: Path) -> None:
+    root = tmp_path / "plain"
+    root.mkdir()
+    ok(gac(root, "new", "Portfolio", "acme"))
+    result = gac(root, "new", "Workflow", "standard", "--commit")
+    assert result.exit_code == 2
+    assert "--commit needs a git repository" in result.output
+    assert not (root / "workflows").exists()

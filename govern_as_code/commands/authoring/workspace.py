@@ -84,10 +84,10 @@ class Workspace:
         return self.repo.commit_paths([c.path for c in changes], message, sign=signed)
 
     def _refuse_dirty(self, paths: Sequence[str]) -> None:
-        if self.repo is None or not self.repo.has_commits():
+        if self.repo is None:
             raise GovernError(
-                "--commit needs a git repository with at least one commit",
-                "run git init and commit governance.yaml first, or leave out --commit",
+                f"--commit needs a git repository, and {self.root} is not one",
+                "run git init first, or leave out --commit",
             )
         tracked = [p for p in paths if (self.root / p).exists()]
         dirty = sorted(self.repo.dirty_paths(tracked)) if tracked else []
