@@ -65,12 +65,24 @@ def model_card(
     Example:
       gac import model-card cards/ --project support-bot --risk medium --commit
     """
+    from govern_as_code.cli.progress import progress_bar
     from govern_as_code.commands.imports.model_card import CardImport, import_cards
 
-    request = CardImport(
-        check_repo(repo), path, project, risk, model, version, task, commit, moment(now)
-    )
-    _report(*import_cards(request))
+    with progress_bar("reading model cards") as progress:
+        request = CardImport(
+            check_repo(repo),
+            path,
+            project,
+            risk,
+            model,
+            version,
+            task,
+            commit,
+            moment(now),
+            progress,
+        )
+        found = import_cards(request)
+    _report(*found)
 
 
 @import_group.command("mlflow")
@@ -102,12 +114,23 @@ def mlflow_import(
     Example:
       gac import mlflow --tracking-uri http://mlflow:5000 --project churn --risk high --commit
     """
+    from govern_as_code.cli.progress import progress_bar
     from govern_as_code.commands.imports.from_mlflow import MlflowImport, import_mlflow
 
-    request = MlflowImport(
-        check_repo(repo), tracking_uri, model, project, risk, task, commit, moment(now)
-    )
-    _report(*import_mlflow(request))
+    with progress_bar("reading MLflow") as progress:
+        request = MlflowImport(
+            check_repo(repo),
+            tracking_uri,
+            model,
+            project,
+            risk,
+            task,
+            commit,
+            moment(now),
+            progress,
+        )
+        found = import_mlflow(request)
+    _report(*found)
 
 
 IMPORT_COMMANDS = (import_group,)

@@ -8,7 +8,7 @@ import difflib
 import hashlib
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +41,7 @@ class MlflowImport:
     task: str | None = None
     commit: bool = False
     now: datetime | None = None
+    progress: Callable[[int, int], None] | None = None  # (done, total), for a terminal's bar
 
 
 @contextmanager
@@ -92,7 +93,7 @@ def read_models(request: MlflowImport) -> list[tuple[Any, list[Any], dict[str, d
                 raise UsageError(f"MLflow has no registered model {request.model!r}", hint)
             models = chosen
         found = []
-        for model in models:
+        for done, model in enumerate(models, 1):
             name = model.name.replace("'", "\\'")
             versions = sorted(
                 client.search_model_versions(f"name='{name}'"), key=lambda v: int(v.version)
@@ -101,6 +102,8 @@ def read_models(request: MlflowImport) -> list[tuple[Any, list[Any], dict[str, d
                 v.run_id: dict(client.get_run(v.run_id).data.metrics) for v in versions if v.run_id
             }
             found.append((model, versions, metrics))
+            if request.progress is not None:
+                request.progress(done, len(models))
     return found
 
 

@@ -4,6 +4,7 @@ and `model-index` results), read with huggingface_hub's own card parser."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +34,7 @@ class CardImport:
     task: str | None = None
     commit: bool = False
     now: datetime | None = None
+    progress: Callable[[int, int], None] | None = None  # (done, total), for a terminal's bar
 
 
 def _card_files(path: Path) -> list[Path]:
@@ -133,7 +135,11 @@ def import_cards(request: CardImport) -> tuple[list[str], str | None]:
     if not path.is_absolute() and not path.exists():
         path = request.root / path  # a path inside the repository, as --repo names it
     files = _card_files(path)
-    parsed = [(f, *_parse(f)) for f in files]
+    parsed = []
+    for done, file in enumerate(files, 1):
+        parsed.append((file, *_parse(file)))
+        if request.progress is not None:
+            request.progress(done, len(files))
     workspace = Workspace.open(request.root, request.now)
     target = ImportTarget(request.project, request.risk_tier)
     changes = []
