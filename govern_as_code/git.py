@@ -64,6 +64,18 @@ class TreeEntry:
 
 
 @dataclass(frozen=True)
+class LogEntry:
+    """A commit that touched some paths: who, when, and how each path changed (A, M or D)."""
+
+    commit: str
+    author_name: str
+    author_email: str
+    time: datetime
+    subject: str
+    files: tuple[tuple[str, str], ...]  # (status, path)
+
+
+@dataclass(frozen=True)
 class FileChange:
     """A commit that changed a path, as `git log` walks the history that produced the file.
 
@@ -520,6 +532,55 @@ class Repository:
                 key = (header[0], field)
                 found.setdefault(key, FileDeletion(header[0], tuple(header[1:]), field))
         return list(found.values())
+
+    # --- the audit trail (gac history) ------------------------------------------------------
+
+    def path_log(self, rev: str, pathspecs: Sequence[str]) -> list[LogEntry]:
+        """Every commit of `rev`'s history that added, changed or deleted one of the paths,
+        newest first, with the status of each path it touched. Deleted files are included,
+        so a withdrawn approval still shows."""
+        marker = f"gac-{secrets.token_hex(16)}:"
+        out = self._run(
+            "log",
+            f"--format={marker}%H%x00%an%x00%ae%x00%aI%x00%s",
+            "--name-status",
+            "-z",
+            "--no-renames",
+            rev,
+            "--",
+            *pathspecs,
+        )
+        fields = out.decode("utf-8", "surrogateescape").split("\0")
+        entries: list[LogEntry] = []
+        index = 0
+        while index < len(fields):
+            field = fields[index].lstrip("\n")
+            if not field.startswith(marker):
+                index += 1
+                continue
+            commit = field[len(marker) :]
+            name, email, stamp, subject = fields[index + 1 : index + 5]
+            index += 5
+            files: list[tuple[str, str]] = []
+            while index + 1 < len(fields) and not fields[index].lstrip("\n").startswith(marker):
+                status = fields[index].lstrip("\n")
+                if not status:
+                    index += 1
+                    continue
+                files.append((status[0], fields[index + 1]))
+                index += 2
+            entries.append(
+                LogEntry(commit, name, email, datetime.fromisoformat(stamp), subject, tuple(files))
+            )
+        return entries
+
+    def read_files_at(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], bytes]:
+        """The content of each (revision, path) that exists, in one batch read."""
+        wanted = list(dict.fromkeys(pairs))
+        found = self._cat_batch([f"{rev}:{path}" for rev, path in wanted])
+        return {
+            (rev, path): found[f"{rev}:{path}"] for rev, path in wanted if f"{rev}:{path}" in found
+        }
 
 
 def git_reason(stderr: bytes) -> str:

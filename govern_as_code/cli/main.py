@@ -125,6 +125,8 @@ def schema_export(out: Path) -> None:
         click.echo(str(path))
 
 
+from govern_as_code.cli.audit_commands import AUDIT_COMMANDS  # noqa: E402
+from govern_as_code.cli.authoring_commands import AUTHORING_COMMANDS  # noqa: E402
 from govern_as_code.cli.gate_commands import (  # noqa: E402
     approve,
     check_deploy,
@@ -132,10 +134,14 @@ from govern_as_code.cli.gate_commands import (  # noqa: E402
     lint,
     request_review,
 )
+from govern_as_code.cli.import_commands import IMPORT_COMMANDS  # noqa: E402
 from govern_as_code.cli.init_command import init  # noqa: E402
+from govern_as_code.cli.registry_commands import REGISTRY_COMMANDS  # noqa: E402
 from govern_as_code.cli.site_commands import demo, export, report  # noqa: E402
 
 for command in (lint, check_deploy, digest, approve, request_review, demo, report, export, init):
+    cli.add_command(command)
+for command in (*AUTHORING_COMMANDS, *REGISTRY_COMMANDS, *AUDIT_COMMANDS, *IMPORT_COMMANDS):
     cli.add_command(command)
 
 

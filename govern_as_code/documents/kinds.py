@@ -349,6 +349,25 @@ class PolicyDocument(Envelope):
     spec: PolicySpec = Field(default_factory=PolicySpec)
 
 
+# --- Waivers ----------------------------------------------------------------------------------
+
+
+class WaiverSpec(StrictModel):
+    """A time-boxed exception to one rule for one subject (SR 11-7 compensating controls)."""
+
+    rule: Slug
+    subject: Text  # a model version, or a document ref KIND/id, as the rule's problems name it
+    reason: Text
+    compensatingControls: list[Text] = Field(min_length=1)
+    expires: IsoDate
+    requestedBy: Slug | None = None
+
+
+class WaiverDocument(Envelope):
+    kind: Literal["Waiver"]
+    spec: WaiverSpec
+
+
 AnyDocument = (
     PortfolioDocument
     | PersonDocument
@@ -360,6 +379,7 @@ AnyDocument = (
     | DeploymentDocument
     | WorkflowDocument
     | PolicyDocument
+    | WaiverDocument
 )
 
 MODEL_BY_KIND: dict[str, type[Envelope]] = {
@@ -373,6 +393,7 @@ MODEL_BY_KIND: dict[str, type[Envelope]] = {
     "Deployment": DeploymentDocument,
     "Workflow": WorkflowDocument,
     "Policy": PolicyDocument,
+    "Waiver": WaiverDocument,
 }
 KINDS: tuple[str, ...] = tuple(MODEL_BY_KIND)
 

@@ -23,6 +23,8 @@ VersionStatus = Literal["candidate", "challenger", "production", "retired"]
 class ModelSource(StrictModel):
     type: Literal["native", "mlflow", "huggingface", "other"] = "native"
     uri: Text | None = None
+    version: Text | None = None  # the source's own version of what was imported
+    runId: Text | None = None  # e.g. the MLflow run that produced the version
 
 
 class ModelSpec(StrictModel):
@@ -68,3 +70,4 @@ class ModelVersionSpec(StrictModel):
     status: VersionStatus = "candidate"
     lastValidated: IsoDate | None = None
     metrics: Metrics = Field(default_factory=Metrics)
+    source: ModelSource | None = None  # where an imported version came from

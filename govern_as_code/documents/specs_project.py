@@ -37,6 +37,7 @@ class Qualification(StrictModel):
     assessedBy: Slug | None = None
     assessedOn: IsoDate | None = None
     notes: Text | None = None
+    draft: bool = False  # a draft is shown as such and does not count as qualified
 
 
 class Comment(StrictModel):

@@ -24,7 +24,7 @@ Decision = Literal["approved", "changes-requested", "rejected"]
 APPROVAL_SUBJECT_PATTERN = (
     "^(?:"
     + SUBJECT_PATTERN[1:-1]
-    + "|(?:Person|Policy|Portfolio|Workflow)/"
+    + "|(?:Person|Policy|Portfolio|Workflow|Waiver)/"
     + SLUG_PATTERN[1:-1]
     + ")$"
 )
@@ -71,8 +71,11 @@ class RuleSetting(StrictModel):
     level: Literal["error", "warning", "off"] = "error"
     when: RuleWhen | None = None
     options: dict[str, object] = Field(default_factory=dict)
+    waivable: bool | None = None  # whether a Waiver may turn this rule's errors into warnings
 
 
 class PolicySpec(StrictModel):
     extends: list[Text] = Field(default_factory=list)
     rules: dict[str, RuleSetting] = Field(default_factory=dict)
+    maxWaiverDays: int | None = Field(default=None, ge=1)
+    waiverRole: Role | None = None

@@ -129,7 +129,9 @@ def _project(
         attachments=tuple(AttachmentRec(a.title, a.url, a.path) for a in spec.attachments),
         qualification=None
         if q is None
-        else QualificationRec(q.value, q.risk, q.feasibility, q.assessedBy, q.assessedOn, q.notes),
+        else QualificationRec(
+            q.value, q.risk, q.feasibility, q.assessedBy, q.assessedOn, q.notes, q.draft
+        ),
         workflow=spec.workflow,
         stages=tuple(
             StageRec(

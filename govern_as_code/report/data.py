@@ -78,6 +78,7 @@ class QualificationRec:
     assessed_by: str | None = None
     assessed_on: date | None = None
     notes: str | None = None
+    draft: bool = False  # shown as a draft; it does not count as qualified
 
 
 @dataclass(frozen=True)

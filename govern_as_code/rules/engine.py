@@ -16,6 +16,7 @@ from govern_as_code.rules.base import RuleContext
 from govern_as_code.rules.facets import FacetIndex
 from govern_as_code.rules.policy import GATE_RULE, ResolvedPolicy
 from govern_as_code.rules.registry import RULES
+from govern_as_code.rules.waivers import apply_waivers
 
 
 def run_rules(
@@ -38,7 +39,7 @@ def run_rules(
         for problem in module.check(context, setting.options):
             if setting.when is None or facets.selects(setting.when, problem):
                 problems.append(problem.with_level(setting.level))
-    return sorted(set(problems))
+    return apply_waivers(context, sorted(set(problems)))
 
 
 def gated_deployments(context: RuleContext, policy: ResolvedPolicy) -> list[Deployment]:

@@ -93,11 +93,12 @@ def check(context: RuleContext, options: Options) -> Iterator[Problem]:
             continue
         index, stage = started
         at = ("spec", "stages", index, "status")
-        if project.spec.qualification is None:
+        qualification = project.spec.qualification
+        if qualification is None or qualification.draft:
             yield document.problem(
                 ID,
-                f"stage {stage.id!r} is {stage.status} but project {document.id!r} has no"
-                " qualification",
+                f"stage {stage.id!r} is {stage.status} but project {document.id!r} has"
+                f" {'only a draft' if qualification else 'no'} qualification",
                 *at,
                 hint="add spec.qualification with value, risk and feasibility (each 1 to 5),"
                 " e.g. {value: 4, risk: 2, feasibility: 3, assessedBy: <person>}",

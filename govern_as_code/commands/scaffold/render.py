@@ -59,6 +59,7 @@ KIND_GLOBS: dict[str, tuple[str, ...]] = {
     "Deployment": ("deployments/**/*.yaml",),
     "Workflow": ("workflows/*.yaml",),
     "Policy": ("policies/*.yaml",),
+    "Waiver": ("waivers/*.yaml",),
 }
 
 
