@@ -12,6 +12,7 @@ from pathlib import Path
 
 from govern_as_code.documents.kinds import ApprovalDocument, ProjectDocument
 from govern_as_code.errors import GitError
+from govern_as_code.evidence.commit_object import split_signed_commit
 from govern_as_code.evidence.history import history_facts
 from govern_as_code.evidence.provider import EvidenceRequest, collect_all
 from govern_as_code.evidence.signed_commit_provider import SignedCommitProvider
@@ -100,7 +101,13 @@ def assess(request: LintRequest) -> Assessment:
     finally:
         verifier.close()
     context = RuleContext(portfolio, trust, today, evidence, history, ignore)
-    return _finish(context, request, revision=head)
+    as_of = _commit_time(repo, head) if request.at else None
+    return _finish(context, request, revision=head, as_of=as_of)
+
+
+def _commit_time(repo: Repository, revision: str) -> datetime:
+    """When `revision` was committed: what "as of" means for a past state (`--at`)."""
+    return split_signed_commit(repo.raw_commits([revision])[revision]).committer_time
 
 
 def _assess_without_history(root: Path, today: date, request: LintRequest) -> Assessment:
@@ -110,7 +117,12 @@ def _assess_without_history(root: Path, today: date, request: LintRequest) -> As
     return _finish(context, request, revision=None)
 
 
-def _finish(context: RuleContext, request: LintRequest, revision: str | None) -> Assessment:
+def _finish(
+    context: RuleContext,
+    request: LintRequest,
+    revision: str | None,
+    as_of: datetime | None = None,
+) -> Assessment:
     policy = resolve_policy(context.trust)
     gate_setting = policy.get(GATE_RULE)
     gate_options = (
@@ -144,7 +156,7 @@ def _finish(context: RuleContext, request: LintRequest, revision: str | None) ->
         tuple(problems), len(context.portfolio.documents), rule_infos(), tuple(gates)
     )
     status = PortfolioStatus(
-        report, _approval_checks(context, gate_options), _stage_events(context), revision, None
+        report, _approval_checks(context, gate_options), _stage_events(context), revision, as_of
     )
     return Assessment(context.portfolio, context.trust, context, report, status, verdicts)
 

@@ -14,7 +14,6 @@ from datetime import date, datetime
 from typing import Literal
 
 GateState = Literal["passed", "blocked", "not gated", "no gate result"]
-EventSource = Literal["history", "document"]
 
 
 @dataclass(frozen=True)
@@ -157,7 +156,6 @@ class ApprovalRec:
     signer_fingerprint: str | None = None
     commit: str | None = None
     commit_time: datetime | None = None
-    review_url: str | None = None
     path: str = ""
 
 
@@ -183,9 +181,6 @@ class StageEventRec:
     stage: str
     completed_by: str | None
     completed_on: datetime | None
-    source: EventSource
-    commit: str | None = None
-    signer_fingerprint: str | None = None
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ from govern_as_code.report.paths import (
     AUDIT,
     DEPLOYMENTS,
     INDEX,
-    ExternalLink,
     Link,
     Pager,
     paged,
@@ -73,7 +72,6 @@ class AuditRow:
     method: str
     fingerprint: str
     commit: str
-    review: ExternalLink | None
 
 
 @dataclass(frozen=True)
@@ -138,9 +136,6 @@ def _audit_rows(lookup: Lookup) -> list[tuple[datetime, AuditRow]]:
                     method=a.method,
                     fingerprint=a.signer_fingerprint or "",
                     commit=short(a.commit),
-                    review=ExternalLink.of(a.review_url, "pull-request review")
-                    if a.review_url
-                    else None,
                 ),
             )
         )
@@ -151,14 +146,8 @@ def _audit_rows(lookup: Lookup) -> list[tuple[datetime, AuditRow]]:
             if project
             else e.stage
         )
-        signed = e.source == "history" and e.signer_fingerprint
-        state = (
-            Badge("✓", "signed commit", "good")
-            if signed
-            else Badge("!", "unsigned commit", "warn")
-            if e.source == "history"
-            else Badge("–", "recorded in YAML only", "muted")
-        )
+        # A stage completion is read from the project document; no signature vouches for it.
+        state = Badge("–", "recorded in YAML only", "muted")
         rows.append(
             (
                 e.completed_on or _NEVER,
@@ -171,10 +160,9 @@ def _audit_rows(lookup: Lookup) -> list[tuple[datetime, AuditRow]]:
                     what=f"{title} complete",
                     decision=None,
                     state=state,
-                    method="commit" if e.source == "history" else "project document",
-                    fingerprint=e.signer_fingerprint or "",
-                    commit=short(e.commit),
-                    review=None,
+                    method="project document",
+                    fingerprint="",
+                    commit="",
                 ),
             )
         )

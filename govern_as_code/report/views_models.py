@@ -55,7 +55,6 @@ class ApprovalView:
     method: str
     fingerprint: str
     commit: str
-    review: ExternalLink | None
     detail: str
 
 
@@ -72,7 +71,6 @@ def approval_view(lookup: Lookup, a: ApprovalRec) -> ApprovalView:
         method=a.method,
         fingerprint=a.signer_fingerprint or "",
         commit=short(a.commit),
-        review=ExternalLink.of(a.review_url, "pull-request review") if a.review_url else None,
         detail=a.detail,
     )
 
