@@ -15,6 +15,9 @@ from typing import Any
 import yaml
 
 Mutation = Callable[[bytes, random.Random], bytes]
+# The mutator's own parsing is not under test: libyaml's safe loader keeps it cheap.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 KINDS = [
     "Portfolio",
@@ -264,12 +267,12 @@ def _structural(data: Any, rng: random.Random) -> tuple[Any, str]:
 def structural(data: bytes, rng: random.Random) -> tuple[bytes, str]:
     """A structural change of the parsed document, written back as YAML."""
     try:
-        parsed = yaml.safe_load(data)
+        parsed = yaml.load(data, Loader=_LOADER)
     except (yaml.YAMLError, RecursionError, ValueError):
         return _flip_byte(data, rng), "flip-byte"
     changed, name = _structural(parsed, rng)
     try:
-        text = yaml.safe_dump(changed, allow_unicode=rng.random() < 0.5, sort_keys=False)
+        text = yaml.dump(changed, Dumper=_DUMPER, allow_unicode=rng.random() < 0.5, sort_keys=False)
     except (yaml.YAMLError, RecursionError, TypeError):
         return _flip_byte(data, rng), "flip-byte"
     return text.encode("utf-8", "surrogatepass"), name
