@@ -159,7 +159,7 @@ class SeedParses:
         return self.cache[key]
 
     def __enter__(self) -> SeedParses:
-        loader.parse_bytes = self.parse  # type: ignore[assignment]
+        loader.parse_bytes = self.parse
         return self
 
     def __exit__(self, *_: object) -> None:
