@@ -350,3 +350,68 @@ def test_help_documents_repo(command: tuple[str, ...]) -> None:
     result = gac(*command, "--help")
     assert result.exit_code == 0
     assert "--repo" in result.stdout
+
+
+# --- 10. what a new user runs into ------------------------------------------------------------
+
+
+def test_ctrl_c_ends_with_one_line_and_exit_130(
+    portfolio: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import govern_as_code.commands.validate as validate_module
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(validate_module, "validate", interrupted)
+    result = gac("validate", "--repo", str(portfolio))
+    assert result.exit_code == 130
+    assert result.stderr == "\ngac: error: interrupted\n"
+
+
+def _gac_strict(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """gac under a strict UTF-8 stdout, as on a machine with a real UTF-8 locale."""
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "PYTHONIOENCODING": "utf-8:strict"}
+    env.pop("GAC_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "govern_as_code", *args],
+        capture_output=True,
+        cwd=cwd,
+        env=env,
+        check=False,
+    )
+
+
+@pytest.fixture()
+def odd_name(portfolio: Path) -> Path:
+    """The portfolio plus a Person file whose name is not UTF-8 (the bytes ff fe)."""
+    name = os.fsdecode(b"\xff\xfe.yaml")
+    (portfolio / "people" / name).write_text(BROKEN_PERSON, encoding="utf-8")
+    return portfolio
+
+
+def test_a_file_name_that_is_not_utf8_is_printed_as_its_bytes(odd_name: Path) -> None:
+    done = _gac_strict("validate", "--repo", str(odd_name), cwd=odd_name)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == b""
+    assert b"people/\xff\xfe.yaml:" in done.stdout
+
+
+def test_sarif_percent_encodes_a_file_name_that_is_not_utf8(odd_name: Path) -> None:
+    done = _gac_strict("validate", "--repo", str(odd_name), "--format", "sarif", cwd=odd_name)
+    assert done.returncode == 1, done.stderr
+    sarif = json.loads(done.stdout)
+    uris = {
+        loc["physicalLocation"]["artifactLocation"]["uri"]
+        for r in sarif["runs"][0]["results"]
+        for loc in r["locations"]
+    }
+    assert "people/%FF%FE.yaml" in uris
+
+
+def test_output_file_keeps_a_file_name_that_is_not_utf8(odd_name: Path, tmp_path: Path) -> None:
+    target = tmp_path / "report.txt"
+    done = _gac_strict("validate", "--repo", str(odd_name), "--output", str(target), cwd=odd_name)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == b""
+    assert b"people/\xff\xfe.yaml:" in target.read_bytes()

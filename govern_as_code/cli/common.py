@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -55,6 +56,7 @@ def handle_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _pass_undecodable_names_through()
         try:
             return func(*args, **kwargs)
         except GovernError as e:
@@ -81,6 +83,15 @@ def handle_errors(func: F) -> F:
             sys.exit(EXIT_TOOL)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _pass_undecodable_names_through() -> None:
+    # A file name that is not UTF-8 reaches us with its bytes as surrogate escapes (PEP 383).
+    # Under a strict UTF-8 locale printing it would raise; write its bytes back out unchanged,
+    # as git and ls do, so the name in a message is the name on disk.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="surrogateescape")
 
 
 def _silence_stdout() -> None:
@@ -135,7 +146,8 @@ def write_output(path: Path, text: str, option: str) -> None:
     if path.is_dir():
         raise GovernError(f"{path} is a folder, not a file", f"give {option} a file name")
     try:
-        path.write_text(text, encoding="utf-8")
+        # surrogateescape: a non-UTF-8 file name is written as its own bytes, as on stdout.
+        path.write_text(text, encoding="utf-8", errors="surrogateescape")
     except OSError as e:
         raise GovernError(
             f"cannot write {path}: {e.strerror or e}", f"choose another {option}"
