@@ -357,10 +357,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--git-every", type=int, default=200, help="every Nth portfolio goes through assess()"
     )
-    parser.add_argument("--round", type=int, default=None, help="replay only this round")
+    parser.add_argument(
+        "--round", type=int, default=None, help="replay only this round (give the run's --count)"
+    )
     parser.add_argument("--save", type=Path, default=Path("fuzz-failures"))
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
+    rounds = (args.count + args.batch - 1) // args.batch
+    if args.round is not None and not 0 <= args.round < rounds:
+        parser.error(f"--round must be from 0 to {rounds - 1} for --count {args.count}")
     if args.save.exists():
         shutil.rmtree(args.save)
     started = time.perf_counter()

@@ -270,7 +270,11 @@ def structural(data: bytes, rng: random.Random) -> tuple[bytes, str]:
         parsed = yaml.load(data, Loader=_LOADER)
     except (yaml.YAMLError, RecursionError, ValueError):
         return _flip_byte(data, rng), "flip-byte"
-    changed, name = _structural(parsed, rng)
+    try:
+        changed, name = _structural(parsed, rng)
+    except (TypeError, KeyError, IndexError):
+        # A swap can leave the other path pointing into a scalar (shared or nested values).
+        return _flip_byte(data, rng), "flip-byte"
     try:
         text = yaml.dump(changed, Dumper=_DUMPER, allow_unicode=rng.random() < 0.5, sort_keys=False)
     except (yaml.YAMLError, RecursionError, TypeError):
