@@ -39,7 +39,11 @@ from mutations import mutate
 
 from govern_as_code.commands.assess import LintRequest, assess
 from govern_as_code.documents.digest import version_digest
-from govern_as_code.documents.kinds import ApprovalDocument, ModelVersionDocument
+from govern_as_code.documents.kinds import (
+    MODEL_BY_KIND,
+    ApprovalDocument,
+    ModelVersionDocument,
+)
 from govern_as_code.documents.yaml_loader import ParsedFile
 from govern_as_code.errors import GovernError
 from govern_as_code.gate.judge import judge_approvals
@@ -105,7 +109,8 @@ def seed_files() -> dict[str, bytes]:
     subject = f"{version.spec.model}@{version.spec.version}"
     head = "apiVersion: govern-as-code/v1\n"
     files[f"approvals/{version.spec.model}/{version.spec.version}/risk-review--fuzz.yaml"] = (
-        head + f"kind: Approval\nmetadata:\n  id: {subject}-risk\nspec:\n  subject: {subject}\n"
+        head + f"kind: Approval\nmetadata:\n  id: {subject.replace('@', '-')}-risk\nspec:\n"
+        f"  subject: {subject}\n"
         f"  digest: {version_digest(version)}\n  role: risk-review\n  reviewer: elena-rossi\n"
         "  decision: approved\n  comment: fine\n  date: 2026-03-01T10:00:00Z\n"
     ).encode()
@@ -115,11 +120,16 @@ def seed_files() -> dict[str, bytes]:
         "      options: {threshold: 0.2}\n    production-requires-approvals:\n"
         "      level: error\n      options:\n        maxAgeDays: 365\n"
     ).encode()
-    files["waivers/fuzz.yaml"] = (
-        head + f"kind: Waiver\nmetadata:\n  id: fuzz\nspec:\n  rule: drift-threshold\n"
-        f"  subject: {subject}\n  reason: known\n  compensatingControls: weekly review\n"
-        "  expires: 2026-12-31\n"
-    ).encode()
+    # The portfolio names the fuzz policy, so policy resolution and `extends:` are fuzzed too.
+    files["governance.yaml"] = files["governance.yaml"].replace(
+        b"policies: []", b"policies: [policies/fuzz.yaml]"
+    )
+    if "Waiver" in MODEL_BY_KIND:  # a valid seed only where this version knows the kind
+        files["waivers/fuzz.yaml"] = (
+            head + f"kind: Waiver\nmetadata:\n  id: fuzz\nspec:\n  rule: drift-threshold\n"
+            f"  subject: {subject}\n  reason: known\n  compensatingControls: weekly review\n"
+            "  expires: 2026-12-31\n"
+        ).encode()
     return files
 
 
