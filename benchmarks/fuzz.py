@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from mutations import mutate
 
-from govern_as_code.commands.assess import LintRequest, assess
+from govern_as_code.commands.assess import LintRequest, assess, gate_options_of
 from govern_as_code.documents.digest import version_digest
 from govern_as_code.documents.kinds import (
     MODEL_BY_KIND,
@@ -47,7 +47,6 @@ from govern_as_code.documents.kinds import (
 from govern_as_code.documents.yaml_loader import ParsedFile
 from govern_as_code.errors import GovernError
 from govern_as_code.gate.judge import judge_approvals
-from govern_as_code.gate.options import GateOptions
 from govern_as_code.gate.verdict import evaluate
 from govern_as_code.portfolio import load_portfolio, loader
 from govern_as_code.portfolio.sources import Candidate
@@ -65,7 +64,6 @@ from govern_as_code.rules.registry import rule_infos
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE = PROJECT / "example-portfolio"
 TODAY = date(2026, 11, 26)
-GATE_RULE = "production-requires-approvals"
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "fuzz",
     "GIT_AUTHOR_EMAIL": "fuzz@example.invalid",
@@ -183,8 +181,7 @@ def lint_in_memory(files: dict[str, bytes], today: date) -> list[Problem]:
     context = RuleContext(portfolio, trust, today)
     # The same steps, in the same order, as commands/assess.py `_finish`.
     policy = resolve_policy(trust)
-    setting = policy.get(GATE_RULE)
-    options = GateOptions.model_validate(dict(setting.options)) if setting else GateOptions()
+    options = gate_options_of(policy)
     problems = run_rules(context, policy)
     gates = []
     for deployment in portfolio.deployments():
@@ -249,9 +246,9 @@ class GitPortfolio:
 
 
 def _where(error: BaseException) -> str:
-    """The deepest frame in govern_as_code (else the deepest at all): file:line."""
+    """The deepest frame in this project, not in a library it calls: file:line."""
     frames = traceback.extract_tb(error.__traceback__)
-    ours = [f for f in frames if "govern_as_code" in f.filename] or frames
+    ours = [f for f in frames if f.filename.startswith(str(PROJECT))] or frames
     last = ours[-1]
     name = last.filename
     if name.startswith(str(PROJECT)):
@@ -331,7 +328,7 @@ def run(
                 text = f"round {number} of --seed {seed}\n" + "".join(traceback.format_exception(e))
                 folder = _save(save, len(tally.tracebacks) + 1, changed, names, text)
                 line = (
-                    f"{_where(e)}: {type(e).__name__}: {str(e)[:200]}"
+                    f"{_where(e)}: {type(e).__name__}: {' '.join(str(e).split())[:200]}"
                     f" (round {number}, inputs in {folder})"
                 )
                 tally.tracebacks.append(line)

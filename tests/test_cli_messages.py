@@ -415,3 +415,30 @@ def test_output_file_keeps_a_file_name_that_is_not_utf8(odd_name: Path, tmp_path
     assert done.returncode == 1, done.stderr
     assert done.stderr == b""
     assert b"people/\xff\xfe.yaml:" in target.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("options", "where"),
+    [("maxAgeDays: 0o777", "maxAgeDays"), ("maxAg%Days: 365", "maxAg%Days")],
+)
+def test_unreadable_gate_options_stop_lint_naming_the_option(
+    portfolio: Path, options: str, where: str
+) -> None:
+    # Found by benchmarks/fuzz.py: the gate's options were read before the rules, unguarded.
+    write(
+        portfolio,
+        {
+            "governance.yaml": PORTFOLIO["governance.yaml"] + "  policies: [policies/gate.yaml]\n",
+            "policies/gate.yaml": H + "kind: Policy\nmetadata:\n  id: gate\nspec:\n  rules:\n"
+            "    production-requires-approvals:\n      level: error\n"
+            f"      options:\n        {options}\n",
+        },
+    )
+    commit_all(portfolio, "policy")
+    result = gac("lint", "--repo", str(portfolio))
+    error, fix = stop_lines(result)
+    assert error.startswith(
+        "gac: error: the policy's options for rule production-requires-approvals are invalid:"
+        f" {where}: "
+    )
+    assert fix == "gac: fix: fix the policy in the trusted base"

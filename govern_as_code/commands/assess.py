@@ -5,13 +5,15 @@ This is the core behind `gac lint`, `gac check-deploy` and `gac report`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from govern_as_code.documents.kinds import ApprovalDocument, ProjectDocument
-from govern_as_code.errors import GitError
+from govern_as_code.errors import GitError, GovernError
 from govern_as_code.evidence.commit_object import split_signed_commit
 from govern_as_code.evidence.history import history_facts
 from govern_as_code.evidence.provider import EvidenceRequest, collect_all
@@ -36,7 +38,7 @@ from govern_as_code.problems import GateResult, LintReport
 from govern_as_code.results import ApprovalCheck, PortfolioStatus, StageEvent
 from govern_as_code.rules.base import RuleContext
 from govern_as_code.rules.engine import run_rules
-from govern_as_code.rules.policy import resolve_policy
+from govern_as_code.rules.policy import EffectiveRule, resolve_policy
 from govern_as_code.rules.registry import rule_infos
 
 GATE_RULE = "production-requires-approvals"
@@ -124,10 +126,7 @@ def _finish(
     as_of: datetime | None = None,
 ) -> Assessment:
     policy = resolve_policy(context.trust)
-    gate_setting = policy.get(GATE_RULE)
-    gate_options = (
-        GateOptions.model_validate(dict(gate_setting.options)) if gate_setting else GateOptions()
-    )
+    gate_options = gate_options_of(policy)
     problems = run_rules(context, policy)
     verdicts: dict[str, GateVerdict] = {}
     gates = []
@@ -159,6 +158,23 @@ def _finish(
         report, _approval_checks(context, gate_options), _stage_events(context), revision, as_of
     )
     return Assessment(context.portfolio, context.trust, context, report, status, verdicts)
+
+
+def gate_options_of(policy: Mapping[str, EffectiveRule]) -> GateOptions:
+    """The deploy gate's options from the policy; invalid ones stop the tool (exit 2)."""
+    setting = policy.get(GATE_RULE)
+    if setting is None:
+        return GateOptions()
+    try:
+        return GateOptions.model_validate(dict(setting.options))
+    except ValidationError as e:
+        # Before any rule runs: a gate with options it cannot read must not run with defaults.
+        first = e.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise GovernError(
+            f"the policy's options for rule {GATE_RULE} are invalid: {where}: {first['msg']}",
+            "fix the policy in the trusted base",
+        ) from e
 
 
 def _approval_checks(context: RuleContext, options: GateOptions) -> tuple[ApprovalCheck, ...]:
