@@ -11,7 +11,7 @@ from typing import Literal
 
 from govern_as_code.problems import LintReport
 
-ApprovalState = Literal["current", "stale", "expired", "unverified", "superseded"]
+ApprovalState = Literal["current", "stale", "expired", "unverified"]
 
 
 @dataclass(frozen=True)
@@ -30,24 +30,25 @@ class ApprovalCheck:
     signer_fingerprint: str | None = None
     commit: str | None = None
     commit_time: datetime | None = None
-    review_url: str | None = None
+    review_url: str | None = None  # a pull-request review that counted
 
 
 @dataclass(frozen=True)
 class StageEvent:
-    """A workflow stage marked complete, as the history records it."""
+    """A workflow stage marked complete, as the project document records it."""
 
     project: str
     stage: str
     completed_by: str | None
     completed_on: datetime | None
-    commit: str | None = None
-    signer_fingerprint: str | None = None
 
 
 @dataclass(frozen=True)
 class PortfolioStatus:
-    """The lint result plus per-approval evidence, as of `revision` (None: working tree)."""
+    """The lint result plus per-approval evidence, as of `revision` (None: working tree).
+
+    `as_of` is the commit time of `revision` when a past state was asked for (`--at`).
+    """
 
     report: LintReport
     approvals: tuple[ApprovalCheck, ...] = ()

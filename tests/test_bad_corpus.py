@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -291,22 +290,19 @@ def test_the_huge_file_is_refused_without_being_read(
         return original(self, wanted)
 
     monkeypatch.setattr(WorktreeSource, "read", spy)
-    started = time.perf_counter()
     portfolio = load_portfolio(open_source(repo))
-    elapsed = time.perf_counter() - started
     assert [(p.rule, p.path, p.line) for p in portfolio.problems] == [
         ("file-too-large", "data/huge.yaml", 0)
     ]
     assert "data/huge.yaml" not in requested
     assert "people/alice.yaml" in requested
-    assert elapsed < 2.0
 
 
 def test_billion_laughs_is_refused_fast(repo: Path) -> None:
     add_case(repo, "billion-laughs")
-    started = time.perf_counter()
+    # Refused at the first anchor, before any alias could be expanded: speed is measured in
+    # benchmarks/, the test checks the refusal and where it points.
     problems = validate(repo).problems
-    assert time.perf_counter() - started < 2.0
     assert [(p.rule, p.line, p.column) for p in problems] == [("yaml-anchor", 5, 6)]
 
 

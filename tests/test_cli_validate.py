@@ -124,7 +124,7 @@ def test_output_file_gets_the_format_and_stdout_the_text(broken: Path, tmp_path:
     result = run("--repo", str(broken), "--format", "json", "--output", str(out))
     assert result.exit_code == 1
     assert json.loads(out.read_text(encoding="utf-8"))["summary"]["errors"] == 2
-    assert result.stdout.splitlines()[-1] == "2 errors, 0 warnings in 4 documents"
+    assert result.stdout == f"wrote {out}: 2 errors, 0 warnings in 4 documents\n"
 
 
 def test_at_validates_a_revision_not_the_working_tree(broken: Path) -> None:

@@ -13,18 +13,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from govern_as_code.report.charts import (
-    MARKER_SHAPES,
+from govern_as_code.report.bar_charts import bar_chart, metric_comparison
+from govern_as_code.report.portfolio_charts import (
     BubblePoint,
     HeatItem,
-    bar_chart,
     bubble_chart,
     gauge,
     heat_map,
-    line_chart,
-    metric_comparison,
-    sparkline,
 )
+from govern_as_code.report.svg import MARKER_SHAPES
+from govern_as_code.report.trend_charts import line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = ("<script>alert(1)</script>", '"onload="x', "]]>", "</svg><b>&amp;")
@@ -70,7 +68,6 @@ def every_chart(label: str, cid: str = "c") -> list[Markup]:
             link_for=lambda r, v: f"#{label}",
         ),
         bubble_chart([BubblePoint(label, 2, 3, 4, f"p/{label}")], cid, x_label=label, title=label),
-        sparkline([1.0, 2.0], cid, label=label),
         line_chart({label: [(D1, 0.1), (D2, 0.3)]}, cid, threshold=0.2, y_label=label, title=label),
         bar_chart([(label, 2.0)], cid, title=label),
         metric_comparison(
@@ -79,7 +76,7 @@ def every_chart(label: str, cid: str = "c") -> list[Markup]:
     ]
 
 
-@pytest.mark.parametrize("index", range(7))
+@pytest.mark.parametrize("index", range(6))
 def test_every_chart_is_accessible_scalable_svg(index: int) -> None:
     root = parse(every_chart("Label", "My Chart_1")[index])
     assert root.get("role") == "img"
@@ -207,17 +204,6 @@ def test_bubble_chart_sizes_links_and_unknown_feasibility() -> None:
         bubble_chart([BubblePoint("A", 1, 1, 9)], "b")
 
 
-def test_sparkline_prints_last_value_and_skips_nan() -> None:
-    root = parse(sparkline([0.1, math.nan, 0.25, math.inf, 0.12], "s", label="psi"))
-    assert [t.text for t in by_class(root, "sparkline-last")] == ["0.12"]
-    assert len(by_class(root, "sparkline-line")[0].get("points", "").split()) == 3
-    assert one(parse(sparkline([], "s", label="psi")), ".//svg:text").text == "No data"
-    flat = parse(sparkline([2, 2, 2], "s", label="x"))
-    assert {
-        p.split(",")[1] for p in by_class(flat, "sparkline-line")[0].get("points", "").split()
-    } == {"12"}
-
-
 def test_line_chart_series_threshold_and_tooltips() -> None:
     series = {"psi": [(D2, 0.3), (D1, 0.12), (D3, math.nan)], "ks": [(D1, 0.05), (D3, math.inf)]}
     root = parse(line_chart(series, "drift", threshold=0.2, y_label="drift"))
@@ -296,7 +282,6 @@ def test_output_is_deterministic_and_compact() -> None:
 @pytest.mark.parametrize(
     "build",
     [
-        lambda: sparkline([1e308, -1e308], "s", label="x"),
         lambda: bar_chart([("a", 1e308), ("b", -1e308)], "b"),
     ],
 )

@@ -79,7 +79,8 @@ def test_aggregated_report_prefixes_ids(exported: dict[str, Any], tmp_path: Path
     other, status = load_many(tmp_path / "big", 3)
     first = _save(tmp_path / "northwind.json", exported)
     second = _save(tmp_path / "big.json", export_portfolio(other, status))
-    third = _save(tmp_path / "copy.json", exported)  # the same name twice stays apart
+    # Another portfolio of the same name (a second repo, at another revision) stays apart.
+    third = _save(tmp_path / "copy.json", {**exported, "revision": "0" * 40})
     merged = load_exports([first, second, third])
     ids = [p.id for p in merged.projects]
     assert len(ids) == len(set(ids)) == 12 + 3 + 12

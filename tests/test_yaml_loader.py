@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
 
@@ -258,9 +257,7 @@ def test_billion_laughs_is_never_expanded() -> None:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
-    started = time.perf_counter()
     parsed = parse_text("\n".join(lines) + "\n")
-    assert time.perf_counter() - started < 1.0
     value = parsed.documents[0].value
     assert len(value["i"]) == 9
     assert all(isinstance(item, Alias) for item in value["i"])

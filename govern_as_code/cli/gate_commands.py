@@ -17,6 +17,7 @@ from govern_as_code.cli.common import (
     output_option,
     repo_option,
 )
+from govern_as_code.errors import GovernError
 
 if TYPE_CHECKING:
     from govern_as_code.commands.assess import Assessment
@@ -101,8 +102,6 @@ def lint(
 
 def append_text(path: Path, text: str) -> None:
     """Append `text` to `path` (a job summary file collects every step's output)."""
-    from govern_as_code.errors import GovernError
-
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as stream:
@@ -274,8 +273,14 @@ def request_review(
     if write:
         name = subject.replace("/", "-").replace("@", "-")
         target = root / "review-requests" / f"{name}.md"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(plan.pr_body(), encoding="utf-8")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(plan.pr_body(), encoding="utf-8")
+        except OSError as e:
+            raise GovernError(
+                f"cannot write {target}: {e.strerror}",
+                "make review-requests/ a folder you can write to, or leave out --write",
+            ) from e
         click.echo(f"\nwrote {target.relative_to(root).as_posix()}")
     if ask_forge:
         _ask_forge(root, plan, base)

@@ -16,6 +16,7 @@ from govern_as_code.cli.common import (
     output_option,
     repo_option,
 )
+from govern_as_code.errors import GovernError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -107,21 +108,38 @@ def schema() -> None:
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("schemas"),
+    default=None,
+    help="Folder to write <kind>.schema.json files into  [default: REPO/schemas].",
+)
+@click.option(
+    "--repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
     show_default=True,
-    help="Folder to write <kind>.schema.json files into.",
+    help="The portfolio (or project) repository whose schemas/ folder is written.",
 )
 @handle_errors
-def schema_export(out: Path) -> None:
+def schema_export(out: Path | None, repo: Path) -> None:
     """Write the JSON Schema (2020-12) of every kind, generated from the models.
+
+    Without --out the files go to the schemas/ folder of --repo.
 
     \b
     Example:
+      gac schema export --repo my-portfolio     # writes my-portfolio/schemas/
       gac schema export --out schemas
     """
     from govern_as_code.documents.schema_export import export_schemas
 
-    for path in export_schemas(out):
+    target = out if out is not None else check_repo(repo) / "schemas"
+    try:
+        written = export_schemas(target)
+    except OSError as e:
+        raise GovernError(
+            f"cannot write the schemas into {target}: {e.strerror or e}",
+            "choose another --out, a folder you can write to",
+        ) from e
+    for path in written:
         click.echo(str(path))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from govern_as_code.cli.common import check_repo, handle_errors, repo_option
+from govern_as_code.cli.common import check_repo, handle_errors, repo_option, write_output
 from govern_as_code.errors import UsageError
 
 
@@ -25,11 +25,20 @@ def _write_report(assessment: object, out: Path) -> Path:
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Where to build the demo (default: a new temporary folder).",
+    help="Where to build the demo: a new or empty folder (default: a new temporary folder).",
+)
+@click.option(
+    "--repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The same as --out: the new or empty folder to build the demo repository in.",
 )
 @handle_errors
-def demo(out: Path | None) -> None:
+def demo(out: Path | None, repo: Path | None) -> None:
     """Build the example portfolio with real signed history, lint it and write the report.
+
+    The portfolio repository goes to DIR/portfolio, its throwaway keys to DIR/keys and the
+    report to DIR/report, where DIR is --out (or --repo).
 
     \b
     Example:
@@ -38,7 +47,12 @@ def demo(out: Path | None) -> None:
     from govern_as_code.commands.demo import run_demo
     from govern_as_code.reporters import get_reporter
 
-    result = run_demo(out, write_report=_write_report)
+    if out is not None and repo is not None and out.resolve() != repo.resolve():
+        raise UsageError(
+            f"--out {out} and --repo {repo} name different folders",
+            "give one of them: both say where to build the demo",
+        )
+    result = run_demo(out or repo, write_report=_write_report)
     portfolio = result.assessment.portfolio
     counts = Counter(d.kind for d in portfolio.documents)
     click.echo(f"Built a portfolio repository with {result.commits} signed commits: {result.repo}")
@@ -136,5 +150,5 @@ def export(fmt: str, output: Path | None, at: str | None, base: str | None, repo
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text, "--output")
         click.echo(str(output))

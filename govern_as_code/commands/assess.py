@@ -13,6 +13,7 @@ from pathlib import Path
 from govern_as_code.commands.providers import build_providers
 from govern_as_code.documents.kinds import ApprovalDocument, ProjectDocument
 from govern_as_code.errors import GitError
+from govern_as_code.evidence.commit_object import split_signed_commit
 from govern_as_code.evidence.history import history_facts
 from govern_as_code.evidence.provider import EvidenceRequest, collect_all
 from govern_as_code.evidence.signed_commits import SignatureVerifier
@@ -115,9 +116,15 @@ def assess(request: LintRequest) -> Assessment:
     finally:
         verifier.close()
     context = RuleContext(portfolio, trust, today, evidence, history, ignore)
-    assessment = _finish(context, request, revision=head)
+    as_of = _commit_time(repo, head) if request.at else None
+    assessment = _finish(context, request, revision=head, as_of=as_of)
     assessment.base = trusted
     return assessment
+
+
+def _commit_time(repo: Repository, revision: str) -> datetime:
+    """When `revision` was committed: what "as of" means for a past state (`--at`)."""
+    return split_signed_commit(repo.raw_commits([revision])[revision]).committer_time
 
 
 def _assess_without_history(root: Path, today: date, request: LintRequest) -> Assessment:
@@ -127,7 +134,12 @@ def _assess_without_history(root: Path, today: date, request: LintRequest) -> As
     return _finish(context, request, revision=None)
 
 
-def _finish(context: RuleContext, request: LintRequest, revision: str | None) -> Assessment:
+def _finish(
+    context: RuleContext,
+    request: LintRequest,
+    revision: str | None,
+    as_of: datetime | None = None,
+) -> Assessment:
     policy = resolve_policy(context.trust)
     gate_options = policy.options_of(GATE_RULE, GateOptions)
     problems = run_rules(context, policy)
@@ -168,7 +180,7 @@ def _finish(context: RuleContext, request: LintRequest, revision: str | None) ->
         _approval_checks(context, gate_options) + _review_checks(context, verdicts),
         _stage_events(context),
         revision,
-        None,
+        as_of,
     )
     return Assessment(context.portfolio, context.trust, context, report, status, verdicts)
 

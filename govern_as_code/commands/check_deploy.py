@@ -73,6 +73,11 @@ def _relative(root: Path, cwd: Path, manifest: Path) -> str:
         raise UsageError(
             f"{manifest} is not inside the repository {root}", "name manifests inside --repo"
         ) from None
+    if full.is_dir():
+        raise UsageError(
+            f"{manifest} is a folder, not a manifest",
+            f"name the manifest files in it, e.g. {manifest}/*.yaml",
+        )
     if not full.is_file():
         raise UsageError(f"{manifest} does not exist", "name an existing manifest file")
     return relative

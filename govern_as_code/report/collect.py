@@ -227,22 +227,14 @@ def _stage_events(
     status: PortfolioStatus, projects: tuple[ProjectRec, ...]
 ) -> tuple[StageEventRec, ...]:
     events = [
-        StageEventRec(
-            e.project,
-            e.stage,
-            e.completed_by,
-            e.completed_on,
-            "history",
-            e.commit,
-            e.signer_fingerprint,
-        )
+        StageEventRec(e.project, e.stage, e.completed_by, e.completed_on)
         for e in status.stage_events
     ]
     seen = {(e.project, e.stage) for e in events}
-    # Without history (a plain folder, or a stage edited in the working tree) the YAML still says
-    # who completed a stage and when; the audit page shows it, marked as unsigned.
+    # Without an assessment of the stages (an export built from records alone) the YAML still
+    # says who completed a stage and when; the audit page shows it, marked as unsigned.
     events += [
-        StageEventRec(p.id, s.id, s.completed_by, s.completed_on, "document")
+        StageEventRec(p.id, s.id, s.completed_by, s.completed_on)
         for p in projects
         for s in p.stages
         if s.status == "complete" and (p.id, s.id) not in seen

@@ -14,7 +14,6 @@ from datetime import date, datetime
 from typing import Literal
 
 GateState = Literal["passed", "blocked", "not gated", "no gate result"]
-EventSource = Literal["history", "document"]
 
 
 @dataclass(frozen=True)
@@ -184,9 +183,6 @@ class StageEventRec:
     stage: str
     completed_by: str | None
     completed_on: datetime | None
-    source: EventSource
-    commit: str | None = None
-    signer_fingerprint: str | None = None
 
 
 @dataclass(frozen=True)

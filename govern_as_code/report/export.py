@@ -88,10 +88,36 @@ def read_export(path: Path) -> ReportData:
 
 
 def load_exports(paths: Sequence[Path], *, title: str | None = None) -> ReportData:
-    """The exports at `paths` as one portfolio; each one's ids are prefixed by its name."""
+    """The exports at `paths` as one portfolio; each one's ids are prefixed by its name.
+
+    Counting one portfolio twice would inflate every figure of the report without a trace, so
+    the same file (under any path) or two exports of one portfolio at one revision stop it.
+    """
     if not paths:
         raise GovernError("no export files were given", "name one or more `gac export` files")
-    return merge([read_export(p) for p in paths], title)
+    seen: dict[Path, Path] = {}
+    for path in paths:
+        real = path.resolve()
+        if real in seen:
+            same = "" if seen[real] == path else f" (also given as {seen[real]})"
+            raise GovernError(
+                f"the export {path} is given twice{same}: it would be counted twice",
+                "name each --from-export file once",
+            )
+        seen[real] = path
+    parts = [read_export(p) for p in paths]
+    origin: dict[tuple[str, str | None], Path] = {}
+    for path, part in zip(paths, parts, strict=True):
+        key = (part.name, part.revision)
+        if key in origin:
+            at = f" at revision {part.revision}" if part.revision else " (no revision)"
+            raise GovernError(
+                f"{origin[key]} and {path} are exports of the same portfolio {part.name!r}{at}:"
+                " it would be counted twice",
+                "keep one of them, or export the other portfolio again",
+            )
+        origin[key] = path
+    return merge(parts, title)
 
 
 def build_site_from_exports(paths: Sequence[Path], out: Path, *, title: str | None = None) -> Path:

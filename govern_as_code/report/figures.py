@@ -1,7 +1,8 @@
-"""The report's figures, drawn with `charts.py` and adapted to the report's records.
+"""The report's figures, drawn by the chart modules and adapted to the report's records.
 
-`charts.py` draws; this module decides what goes into each figure at any portfolio size, and
-adds what the report needs on top (the project ids carried by each heat-map cell).
+`portfolio_charts.py`, `trend_charts.py` and `bar_charts.py` draw; this module decides what
+goes into each figure at any portfolio size, and adds what the report needs on top (the project
+ids carried by each heat-map cell).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Final
 
 from markupsafe import Markup, escape
 
-from govern_as_code.report import charts
+from govern_as_code.report import bar_charts, portfolio_charts, trend_charts
 from govern_as_code.report.data import ProjectRec, VersionRec
 from govern_as_code.report.paths import Link, cell_page, project_page
 
@@ -25,8 +26,8 @@ MAX_BUBBLES: Final = 60
 # A heat-map cell names its projects in a data attribute up to this many; bigger cells link to
 # their paginated list instead, so the portfolio page stays small at 10,000 projects.
 MAX_CELL_IDS: Final = 100
-# charts.heat_map names every project of a cell in its tooltip and description; past this many
-# in one cell the texts are rewritten to name the first few and count the rest.
+# portfolio_charts.heat_map names every project of a cell in its tooltip and description; past
+# this many in one cell the texts are rewritten to name the first few and count the rest.
 MAX_NAMED: Final = 10
 _CELL: Final = re.compile(r'data-risk="([1-5])" data-value="([1-5])"')
 _CELL_TITLE: Final = re.compile(
@@ -38,14 +39,14 @@ _DESC: Final = re.compile(r"(<desc id=\"[^\"]*\">)[^<]*(</desc>)")
 
 def heat_map(projects: Sequence[ProjectRec], root: str) -> Markup:
     """The risk × value matrix; each cell links to its list and carries `data-projects`."""
-    cells: dict[tuple[int, int], list[charts.HeatItem]] = defaultdict(list)
+    cells: dict[tuple[int, int], list[portfolio_charts.HeatItem]] = defaultdict(list)
     ids: dict[tuple[int, int], list[str]] = defaultdict(list)
     for p in projects:
         q = p.qualification
         if q is not None:
-            cells[(q.risk, q.value)].append(charts.HeatItem(p.id, p.title, q.feasibility))
+            cells[(q.risk, q.value)].append(portfolio_charts.HeatItem(p.id, p.title, q.feasibility))
             ids[(q.risk, q.value)].append(p.id)
-    svg = charts.heat_map(
+    svg = portfolio_charts.heat_map(
         cells,
         "risk-value",
         x_label="Value",
@@ -64,12 +65,12 @@ def heat_map(projects: Sequence[ProjectRec], root: str) -> Markup:
     return Markup(text)
 
 
-def _named(items: Sequence[charts.HeatItem]) -> str:
+def _named(items: Sequence[portfolio_charts.HeatItem]) -> str:
     names = ", ".join(i.title for i in items[:MAX_NAMED])
     return names + (f" and {len(items) - MAX_NAMED} more" if len(items) > MAX_NAMED else "")
 
 
-def _shorten(svg: str, cells: dict[tuple[int, int], list[charts.HeatItem]]) -> str:
+def _shorten(svg: str, cells: dict[tuple[int, int], list[portfolio_charts.HeatItem]]) -> str:
     """The heat map's texts naming at most `MAX_NAMED` projects per cell (escaped here)."""
 
     def head(risk: int, value: int) -> str:
@@ -98,14 +99,14 @@ def feasibility(projects: Sequence[ProjectRec], root: str) -> tuple[Markup, list
     into each other. The key lists the projects by those numbers, as links.
     """
     scored = [p for p in projects if p.qualification is not None]
-    points: list[charts.BubblePoint] = []
+    points: list[portfolio_charts.BubblePoint] = []
     key: list[Link] = []
     if len(scored) <= MAX_BUBBLES:
         for n, p in enumerate(scored, 1):
             q = p.qualification
             assert q is not None
             points.append(
-                charts.BubblePoint(
+                portfolio_charts.BubblePoint(
                     str(n), q.value, q.risk, q.feasibility, root + project_page(p.id)
                 )
             )
@@ -120,11 +121,13 @@ def feasibility(projects: Sequence[ProjectRec], root: str) -> tuple[Markup, list
         for (value, risk), scores in sorted(cells.items()):
             median = sorted(scores)[len(scores) // 2]
             points.append(
-                charts.BubblePoint(
+                portfolio_charts.BubblePoint(
                     f"×{len(scores)}", value, risk, median, root + cell_page(risk, value)
                 )
             )
-    return charts.bubble_chart(points, "feasibility", title="Feasibility by risk and value"), key
+    return portfolio_charts.bubble_chart(
+        points, "feasibility", title="Feasibility by risk and value"
+    ), key
 
 
 @dataclass(frozen=True)
@@ -140,12 +143,7 @@ def gauge(
     value: int, total: int, label: str, chart_id: str, tone: str = "neutral", note: str = ""
 ) -> Gauge:
     """A half-ring gauge of `value` out of `total`, with the caption the page prints."""
-    return Gauge(charts.gauge(value, total, label, chart_id, tone=tone), label, note)
-
-
-def stage_bars(counts: Sequence[tuple[str, int]]) -> Markup:
-    """Horizontal bars of projects per current stage."""
-    return charts.bar_chart(counts, "projects-by-stage", title="Projects by current stage")
+    return Gauge(portfolio_charts.gauge(value, total, label, chart_id, tone=tone), label, note)
 
 
 def drift(version: VersionRec) -> Markup | None:
@@ -156,7 +154,7 @@ def drift(version: VersionRec) -> Markup | None:
             series[name].append((point.date, value))
     if not series:
         return None
-    return charts.line_chart(
+    return trend_charts.line_chart(
         series, f"drift-{version.id}", y_label="drift", title=f"Drift of {version.id} over time"
     )
 
@@ -167,7 +165,7 @@ def comparison(version: VersionRec, production: VersionRec, focus: str | None) -
     if not names:
         return None
     rows = [(n, version.performance.get(n), production.performance.get(n)) for n in names]
-    return charts.metric_comparison(
+    return bar_charts.metric_comparison(
         rows,
         f"compare-{version.id}",
         left_label=version.id,

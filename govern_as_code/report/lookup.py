@@ -24,7 +24,6 @@ STAGE_BADGES: Final = {
     "in-progress": ("◐", "in progress", "info"),
     "not-started": ("○", "not started", "muted"),
 }
-APPROVAL_TONES: Final = {"current": "good", "superseded": "muted"}
 GATE_BADGES: Final = {
     "passed": ("✓", "passed", "good"),
     "blocked": ("✕", "blocked", "bad"),
@@ -61,8 +60,7 @@ def badge(table: dict[str, tuple[str, str, str]], key: str) -> Badge:
 
 def approval_badge(state: str) -> Badge:
     """The badge of an approval's state: only `current` is good."""
-    tone = APPROVAL_TONES.get(state, "bad")
-    return Badge("✓" if tone == "good" else ("–" if tone == "muted" else "!"), state, tone)
+    return Badge("✓", state, "good") if state == "current" else Badge("!", state, "bad")
 
 
 def when(value: datetime | date | None) -> str:
@@ -198,9 +196,7 @@ class Lookup:
             return "the deploy gate blocks it"
         if any(d.gate == "no gate result" for d in deployments):
             return "deployed to a protected environment without a gate result"
-        approvals = [
-            a for a in self.approvals_by_subject.get(version.id, []) if a.state != "superseded"
-        ]
+        approvals = self.approvals_by_subject.get(version.id, [])
         if not approvals:
             return "no approvals"
         stale = sorted({a.state for a in approvals if a.state != "current"})

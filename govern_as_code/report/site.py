@@ -2,7 +2,7 @@
 
 The site needs no server and no network: every link is relative, the assets are copied next to
 the pages, and the pages work with JavaScript off. Every value from the portfolio goes through
-Jinja's autoescaping; only the SVG figures, which `charts.py` escapes itself, are `Markup`.
+Jinja's autoescaping; only the SVG figures, which the chart modules escape themselves, are `Markup`.
 """
 
 from __future__ import annotations

@@ -105,7 +105,7 @@ def _status_gauges(data: ReportData) -> tuple[Gauge, ...]:
     qualified = sum(1 for p in projects if p.qualification is not None)
     gated = [d for d in data.deployments if d.gate in ("passed", "blocked")]
     passed = sum(1 for d in gated if d.gate == "passed")
-    live = [a for a in data.approvals if a.state != "superseded"]
+    live = data.approvals
     current = sum(1 for a in live if a.state == "current")
     return (
         figures.gauge(

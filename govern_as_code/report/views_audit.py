@@ -151,14 +151,8 @@ def _audit_rows(lookup: Lookup) -> list[tuple[datetime, AuditRow]]:
             if project
             else e.stage
         )
-        signed = e.source == "history" and e.signer_fingerprint
-        state = (
-            Badge("✓", "signed commit", "good")
-            if signed
-            else Badge("!", "unsigned commit", "warn")
-            if e.source == "history"
-            else Badge("–", "recorded in YAML only", "muted")
-        )
+        # A stage completion is read from the project document; no signature vouches for it.
+        state = Badge("–", "recorded in YAML only", "muted")
         rows.append(
             (
                 e.completed_on or _NEVER,
@@ -171,9 +165,9 @@ def _audit_rows(lookup: Lookup) -> list[tuple[datetime, AuditRow]]:
                     what=f"{title} complete",
                     decision=None,
                     state=state,
-                    method="commit" if e.source == "history" else "project document",
-                    fingerprint=e.signer_fingerprint or "",
-                    commit=short(e.commit),
+                    method="project document",
+                    fingerprint="",
+                    commit="",
                     review=None,
                 ),
             )

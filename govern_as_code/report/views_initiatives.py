@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from govern_as_code.report import charts
+from govern_as_code.report import bar_charts
 from govern_as_code.report.data import InitiativeRec
 from govern_as_code.report.lookup import DONE, Lookup, Page
 from govern_as_code.report.paths import (
@@ -90,7 +90,7 @@ def initiative_pages(lookup: Lookup) -> Iterator[Page]:
     for i in initiatives:
         members = lookup.projects_by_initiative.get(i.id, [])
         at = Counter(lookup.progress(p).current for p in members)
-        bars = charts.bar_chart(
+        bars = bar_charts.bar_chart(
             [(s, at[s]) for s in lookup.stage_titles() if at[s]]
             + ([("All stages complete", at[DONE])] if at[DONE] else []),
             f"stages-{i.id}",

@@ -25,7 +25,9 @@ def _level(problem: Problem) -> str:
 
 def _uri(path: str) -> str:
     posix = path.replace("\\", "/").removeprefix("./")
-    return quote(posix, safe="/")
+    # A file name that is not UTF-8 reaches us with its bytes as surrogate escapes (PEP 383);
+    # percent-encoding those bytes gives the URI of the very file.
+    return quote(posix, safe="/", errors="surrogateescape")
 
 
 def _identity(problem: Problem) -> tuple[str, str, str, str]:

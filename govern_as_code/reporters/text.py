@@ -72,7 +72,8 @@ def _gate_lines(gate: GateResult, color: bool) -> list[str]:
     return lines
 
 
-def _summary_line(report: LintReport, color: bool) -> str:
+def summary_line(report: LintReport, color: bool = False) -> str:
+    """The last line of the text report: "2 errors, 1 warning in 9 documents; gate: ..."."""
     summary = report.summary
     documents = _plural(summary.documents, "document")
     if summary.errors or summary.warnings:
@@ -111,7 +112,7 @@ def render_text(report: LintReport, *, color: bool = False) -> str:
         lines.extend(_gate_lines(gate, color))
     if report.gates:
         lines.append("")
-    lines.append(_summary_line(report, color))
+    lines.append(summary_line(report, color))
     return "\n".join(lines) + "\n"
 
 

@@ -168,10 +168,9 @@ def load_hostile(root: Path) -> tuple[Portfolio, PortfolioStatus]:
             HOSTILE,
             HOSTILE,
             WHEN,
-            JS_URL,
         ),
     )
-    events = (StageEvent("pwn", "idea", "eve", WHEN, HOSTILE, HOSTILE),)
+    events = (StageEvent("pwn", HOSTILE, HOSTILE, WHEN),)
     problem = Problem(
         "x.yaml", 1, 1, "revalidation-due", HOSTILE, subject=HOSTILE, level=Level.WARNING
     )

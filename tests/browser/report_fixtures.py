@@ -63,7 +63,6 @@ def example_status(portfolio: Portfolio) -> PortfolioStatus:
             None,
             "fedcba9876543210fedcba9876543210fedcba98",
             None,
-            "https://github.com/northwind/portfolio/pull/12#pullrequestreview-1",
         ),
     )
     events = (
@@ -72,8 +71,6 @@ def example_status(portfolio: Portfolio) -> PortfolioStatus:
             "ideation",
             "sofia-alvarez",
             datetime(2025, 9, 8, 10, tzinfo=UTC),
-            "1111111111111111111111111111111111111111",
-            "SHA256:sofia",
         ),
     )
     overdue = Problem(
