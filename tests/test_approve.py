@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -389,3 +389,22 @@ def test_the_demo_writes_approvals_with_the_same_writer(tmp_path: Path) -> None:
             when,
             schema_modeline("Approval", path),
         )
+
+
+def test_a_sign_off_is_never_committed_in_the_second_of_the_commit_before_it(
+    tmp_path: Path,
+) -> None:
+    # git dates have one-second resolution and the gate orders sign-offs by them, so two
+    # approvals made back to back (as a script does) must land in distinct seconds.
+    from govern_as_code.commands.approve import _wait_past_head
+    from govern_as_code.git import Repository
+
+    root = tmp_path / "r"
+    repo = Repository.init(root)
+    repo.set_config("user.name", "Ann")
+    repo.set_config("user.email", "ann@example.com")
+    (root / "f.txt").write_text("x\n")
+    head_time = datetime.now(UTC).replace(microsecond=0)
+    repo.commit_as(["f.txt"], "first", name="Ann", email="ann@example.com", when=head_time)
+    _wait_past_head(repo)
+    assert datetime.now(UTC) >= head_time.replace(microsecond=0) + timedelta(seconds=1)

@@ -8,8 +8,9 @@ they were.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from govern_as_code.commands.signoff import (
@@ -23,6 +24,7 @@ from govern_as_code.documents.modeline import schema_modeline
 from govern_as_code.errors import GovernError, UsageError
 from govern_as_code.evidence.approvals import evidence_for, since_created
 from govern_as_code.evidence.authorship import file_creators
+from govern_as_code.evidence.commit_object import split_signed_commit
 from govern_as_code.evidence.discarded import discarded_changes
 from govern_as_code.evidence.signed_commits import SignatureVerifier
 from govern_as_code.evidence.signing_key import check_signing_key, signing_setup
@@ -221,7 +223,22 @@ def _write_and_commit(
         raise
 
 
+def _wait_past_head(repo: Repository) -> None:
+    """Let the clock pass the second of the commit before this one.
+
+    git dates have one-second resolution and the gate orders sign-offs by them: a final
+    approval committed in the same second as the approval before it would not count as
+    signed after it.
+    """
+    head = repo.resolve("HEAD")
+    head_time = split_signed_commit(repo.raw_commits([head])[head]).committer_time
+    wait = (head_time + timedelta(seconds=1) - datetime.now(UTC)).total_seconds()
+    if 0 < wait <= 2:  # a HEAD dated further ahead is a skewed clock: the gate will say so
+        time.sleep(wait)
+
+
 def _commit_or_raise(repo: Repository, path: str, message: str, *, remove: bool = False) -> str:
+    _wait_past_head(repo)
     result = repo.commit_paths([path], message, sign=True, remove=remove)
     if isinstance(result, CommitFailure):
         raise GovernError(
