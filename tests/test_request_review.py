@@ -2,7 +2,7 @@
 
 The plan lists the missing roles, the approvals whose reviewers must sign again (stale),
 and the final approval that must come after all of them. The reviewer assignment the demo
-uses is the gate's own (`gate.assign.staff_roles`).
+uses is the gate's own (`gate.matching.staff_roles`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from gate_helpers import (
 
 from govern_as_code.cli.main import cli
 from govern_as_code.commands.signoff import plan_review
-from govern_as_code.gate.assign import staff_roles
+from govern_as_code.gate.matching import staff_roles
 from govern_as_code.gate.options import GateOptions
 
 TECH, RISK, FINAL = "technical-review", "risk-review", "final-approval"

@@ -30,14 +30,13 @@ from govern_as_code.evidence.signed_commits import SignatureVerifier
 from govern_as_code.evidence.signing_key import check_signing_key, signing_setup
 from govern_as_code.git import CommitFailure, Repository
 from govern_as_code.portfolio import (
-    IGNORE_FILE,
     LoadOptions,
     Portfolio,
     load_portfolio,
     open_source,
 )
 from govern_as_code.portfolio.base import find_trusted_base
-from govern_as_code.portfolio.ignore import ignore_lines, read_revision_ignore
+from govern_as_code.portfolio.ignore import ignore_lines, read_revision_ignore, read_worktree_ignore
 from govern_as_code.portfolio.sources import RevisionSource
 from govern_as_code.portfolio.trust import TrustRoot
 
@@ -110,7 +109,7 @@ def approve(request: ApprovalRequest) -> tuple[str, str]:
     person = _reviewer(repo, trust, request.role)
     check_signing_key(setup, person, repo)
     portfolio = load_portfolio(open_source(repo.root))
-    ignore = (repo.root / IGNORE_FILE).read_bytes() if (repo.root / IGNORE_FILE).is_file() else b""
+    ignore = read_worktree_ignore(repo.root)
     digest = subject_digest(portfolio, request.subject, ignore)
     path = approval_path(request.subject, request.role, person.metadata.id)
     if repo.staged_or_changed(path):

@@ -29,8 +29,8 @@ from govern_as_code.documents.kinds import (
 )
 from govern_as_code.documents.modeline import schema_modeline
 from govern_as_code.errors import GovernError
-from govern_as_code.gate.assign import staff_roles
 from govern_as_code.gate.context import GateContext
+from govern_as_code.gate.matching import staff_roles
 from govern_as_code.git import Repository
 from govern_as_code.portfolio import Portfolio, load_portfolio, open_source
 from govern_as_code.portfolio.trust import TrustRoot

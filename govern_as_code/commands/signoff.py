@@ -15,7 +15,8 @@ from govern_as_code.documents.digest import version_digest
 from govern_as_code.documents.kinds import API_VERSION, ModelVersionDocument
 from govern_as_code.errors import UsageError
 from govern_as_code.gate.verdict import evaluate
-from govern_as_code.portfolio import IGNORE_FILE, Portfolio, load_portfolio, open_source
+from govern_as_code.portfolio import Portfolio, load_portfolio, open_source
+from govern_as_code.portfolio.ignore import read_worktree_ignore
 from govern_as_code.portfolio.trust import TrustRoot
 from govern_as_code.portfolio.trust_changes import digest_of_ref
 from govern_as_code.rules.policy import gate_options, resolve_policy
@@ -64,7 +65,7 @@ def _refuse_invalid_version_file(portfolio: Portfolio, subject: str) -> None:
 def current_digest(root: Path, subject: str) -> str:
     """The digest of `subject` as the working tree has it."""
     portfolio = load_portfolio(open_source(root))
-    ignore = (root / IGNORE_FILE).read_bytes() if (root / IGNORE_FILE).is_file() else b""
+    ignore = read_worktree_ignore(root)
     return subject_digest(portfolio, subject, ignore)
 
 
@@ -171,7 +172,7 @@ def plan_review(
     """
     assessment = assess(LintRequest(root, base=base, today=today))
     context = assessment.context
-    ignore = (root / IGNORE_FILE).read_bytes() if (root / IGNORE_FILE).is_file() else b""
+    ignore = read_worktree_ignore(root)
     digest = subject_digest(context.portfolio, subject, ignore)
     if "@" not in subject:
         from govern_as_code.rules import trust_changes_need_admin as rule

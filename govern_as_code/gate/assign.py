@@ -1,18 +1,15 @@
 """Which approvals can fill which role, why roles stay unfilled, the final approver who
 signs last, and who can still give what is missing. The gate assigns sign-offs to roles in
-`gate/matching.py`; `search_assignment` plans who could review (people, not sign-offs)."""
+`gate/matching.py`, which also plans who could review."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import TypeVar
+from collections.abc import Mapping, Sequence
 
 from govern_as_code.gate.context import GateContext
 from govern_as_code.gate.eligible import describe_who, resign_note, who_can_give
 from govern_as_code.gate.model import GateVerdict, JudgedApproval, NeededSignature, SignedOff
 from govern_as_code.gate.options import GateOptions
-
-T = TypeVar("T")
 
 
 def usable_for_role(
@@ -57,65 +54,6 @@ def usable_for_role(
 def _department(context: GateContext, person: str) -> str:
     found = context.trust.people.get(person)
     return found.spec.department if found else ""
-
-
-def search_assignment(
-    roles: Sequence[str],
-    candidates: Mapping[str, Sequence[T]],
-    person_of: Callable[[T], str],
-    department_of: Callable[[str], str],
-    distinct: bool,
-) -> dict[str, T] | None:
-    """Distinct people (and departments, if asked) for every role, by backtracking.
-
-    The one assignment rule, shared by the gate (over approvals) and by whoever plans who
-    should review (over people), so the two can never disagree.
-    """
-
-    def search(index: int, chosen: dict[str, T]) -> dict[str, T] | None:
-        if index == len(roles):
-            return dict(chosen)
-        role = roles[index]
-        people = {person_of(c) for c in chosen.values()}
-        departments = {department_of(person_of(c)) for c in chosen.values()}
-        for candidate in candidates.get(role, []):
-            person = person_of(candidate)
-            if person in people or (distinct and department_of(person) in departments):
-                continue
-            chosen[role] = candidate
-            found = search(index + 1, chosen)
-            if found is not None:
-                return found
-            del chosen[role]
-        return None
-
-    return search(0, {})
-
-
-def staff_roles(
-    context: GateContext, roles: Sequence[str], options: GateOptions, authors: set[str]
-) -> dict[str, str] | None:
-    """Who could give every required role and then the final approval, by the gate's rules.
-
-    People who hold the role in the trusted base, are active today and did not author the
-    version; one person per role, departments distinct when the policy says so.
-    """
-
-    def people(role: str) -> list[str]:
-        eligible, _ = who_can_give(context, role, authors, {})
-        return eligible
-
-    chosen = search_assignment(
-        roles,
-        {role: people(role) for role in roles},
-        lambda p: p,
-        lambda p: _department(context, p),
-        options.distinctDepartments,
-    )
-    if chosen is None:
-        return None
-    final = [p for p in people(options.finalRole) if p not in chosen.values()]
-    return {**chosen, options.finalRole: final[0]} if final else None
 
 
 def explain_assignment(

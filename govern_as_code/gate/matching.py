@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from govern_as_code.documents.digest import version_digest
 from govern_as_code.documents.kinds import ModelVersionDocument
 from govern_as_code.evidence.provider import ExternalSignOff
 from govern_as_code.gate.context import GateContext
+from govern_as_code.gate.eligible import who_can_give
 from govern_as_code.gate.model import GateVerdict, JudgedApproval
+from govern_as_code.gate.options import GateOptions
 
 
 @dataclass(frozen=True)
@@ -130,3 +132,28 @@ def match_roles(
         augment(role, set())
     filled = {role: key for key, role in holder.items()}
     return {role: options[role][filled[role]] for role in roles if role in filled}
+
+
+def staff_roles(
+    context: GateContext, roles: Sequence[str], options: GateOptions, authors: set[str]
+) -> dict[str, str] | None:
+    """Who could give every required role and then the final approval, by the gate's rules.
+
+    People who hold the role in the trusted base, are active today and did not author the
+    version; one person per role, departments distinct when the policy says so. The same
+    matching the gate uses for sign-offs, over people, so the two can never disagree.
+    """
+    epoch = datetime.fromtimestamp(0, UTC)
+
+    def people(role: str) -> list[SignOff]:
+        eligible, _ = who_can_give(context, role, authors, {})
+        return [SignOff(person, epoch, "") for person in eligible]
+
+    chosen = match_roles(roles, {r: people(r) for r in roles}, options.distinctDepartments, context)
+    if len(chosen) < len(roles):
+        return None
+    used = {s.reviewer for s in chosen.values()}
+    final = [s.reviewer for s in people(options.finalRole) if s.reviewer not in used]
+    if not final:
+        return None
+    return {**{role: s.reviewer for role, s in chosen.items()}, options.finalRole: final[0]}
