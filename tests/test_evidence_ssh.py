@@ -20,9 +20,9 @@ from signing_helpers import (
     sshsig_sign_in_process,
 )
 
+from govern_as_code.documents.ssh_keys import parse_ssh_public_key, ssh_public_key_from_blob
 from govern_as_code.evidence.commit_object import SignedCommit, split_signed_commit
 from govern_as_code.evidence.ssh import parse_ssh_signature, verify_ssh_signature
-from govern_as_code.evidence.ssh_keys import parse_ssh_public_key, ssh_public_key_from_blob
 
 KEY_TYPES = {
     "ed25519": "ssh-ed25519",

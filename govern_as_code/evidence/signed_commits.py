@@ -20,10 +20,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from govern_as_code.documents.kinds import PersonDocument, SigningKey
+from govern_as_code.documents.ssh_keys import parse_ssh_public_key
 from govern_as_code.evidence.commit_object import SignedCommit, split_signed_commit
 from govern_as_code.evidence.openpgp import OpenPgpKeyring, openpgp_fingerprint
 from govern_as_code.evidence.ssh import verify_ssh_signature
-from govern_as_code.evidence.ssh_keys import parse_ssh_public_key
 from govern_as_code.git import Repository
 
 CACHE_VERSION = 1

@@ -17,9 +17,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 
 from govern_as_code.documents.kinds import PersonDocument
+from govern_as_code.documents.ssh_keys import parse_ssh_public_key
 from govern_as_code.errors import GovernError
 from govern_as_code.evidence.openpgp import openpgp_key_fingerprints
-from govern_as_code.evidence.ssh_keys import parse_ssh_public_key
 from govern_as_code.git import Repository
 
 _HEX_KEY_ID = re.compile(

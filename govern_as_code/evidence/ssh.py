@@ -17,14 +17,14 @@ from pathlib import Path
 
 import sshsig
 
-from govern_as_code.errors import GovernError
-from govern_as_code.evidence.ssh_keys import (
+from govern_as_code.documents.ssh_keys import (
     ED25519,
     RSA,
     SshPublicKey,
     SshWireReader,
     ssh_public_key_from_blob,
 )
+from govern_as_code.errors import GovernError
 
 ARMOR_BEGIN = "-----BEGIN SSH SIGNATURE-----"
 ARMOR_END = "-----END SSH SIGNATURE-----"
