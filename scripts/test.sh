@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pair in git:git gpg:gpg ssh-keygen:openssh-client chromium:chromium node:nodejs npm:npm; do
+for pair in git:git gpg:gpg ssh-keygen:openssh-client chromium:chromium pdftotext:poppler-utils node:nodejs npm:npm; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair##*:}")
 done
 if [ ${#need[@]} -gt 0 ]; then

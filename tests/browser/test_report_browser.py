@@ -6,14 +6,11 @@ access is refused for every page, so a page that wanted anything from outside wo
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from browser.conftest import Watched, check_links, new_context
 from browser.hostile_portfolio import load_hostile
 from browser.report_fixtures import ROOT, load_example
 from govern_as_code.documents.kinds import ProjectDocument
@@ -24,18 +21,6 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = (
-    os.environ.get("GAC_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-)
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 PAGE_TYPES = [
     "index.html",
@@ -53,91 +38,12 @@ PAGE_TYPES = [
 ]
 
 
-class Watched:
-    """A page whose console errors, page errors and off-disk requests are recorded."""
-
-    def __init__(self, page: sync_api.Page) -> None:
-        self.page = page
-        self.problems: list[str] = []
-        page.on(
-            "console",
-            lambda m: (
-                self.problems.append(f"console {m.type}: {m.text}")
-                if m.type in ("error", "warning")
-                else None
-            ),
-        )
-        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-
-    def open(self, site: Path, path: str) -> None:
-        self.page.goto((site / path).as_uri())
-        self.page.wait_for_load_state("load")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[sync_api.Browser]:
-    # Never skipped: scripts/test.sh installs Debian's chromium.
-    assert CHROMIUM is not None, "no chromium on PATH: install it (apt-get install chromium)"
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-def _context(
-    browser: sync_api.Browser, outside: list[str], *, scripts: bool = True
-) -> sync_api.BrowserContext:
-    """A fresh context that serves file:// only; any other request is refused and recorded."""
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, java_script_enabled=scripts
-    )
-
-    def route(r: sync_api.Route) -> None:
-        if r.request.url.startswith("file:"):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    return context
-
-
-@pytest.fixture
-def watched(browser: sync_api.Browser) -> Iterator[Watched]:
-    outside: list[str] = []
-    context = _context(browser, outside)
-    yield Watched(context.new_page())
-    context.close()
-    assert outside == []
-
-
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Portfolio, Path]:
     portfolio, status = load_example()
     site = tmp_path_factory.mktemp("site")
     build_site(portfolio, status, site)
     return portfolio, site
-
-
-def _check_links(w: Watched, site: Path) -> int:
-    """Every link of the open page leads to a file of the site and, if any, to an anchor."""
-    hrefs: list[str] = w.page.eval_on_selector_all(
-        "a[href]", "els => els.map(e => new URL(e.getAttribute('href'), document.baseURI).href)"
-    )
-    checked = 0
-    for href in hrefs:
-        parts = urlsplit(href)
-        if parts.scheme != "file":
-            assert parts.scheme in ("http", "https", "mailto"), href
-            continue
-        target = Path(unquote(parts.path))
-        assert target.is_file(), href
-        assert site.resolve() in target.resolve().parents, href
-        if parts.fragment:
-            assert f'id="{parts.fragment}"' in target.read_text("utf-8"), href
-        checked += 1
-    return checked
 
 
 @pytest.mark.parametrize("path", PAGE_TYPES)
@@ -155,7 +61,7 @@ def test_page_loads_cleanly_and_links_resolve(
     tables = watched.page.locator("table.sortable tbody tr").count()
     if tables > 2:
         assert watched.page.locator("button.sort-button").count() > 0
-    assert _check_links(watched, site) > 10
+    assert check_links(watched, site) > 10
     for svg in watched.page.locator("svg.chart").all():
         assert svg.get_attribute("role") == "img" and svg.get_attribute("aria-labelledby")
 
@@ -233,7 +139,7 @@ def test_tables_sort_and_filter_and_work_without_script(
     assert watched.page.locator("tbody tr[data-project]:visible").count() == 1
     assert watched.problems == []
 
-    context = _context(browser, [], scripts=False)
+    context = new_context(browser, [], scripts=False)
     page = context.new_page()
     page.goto((site / "projects/index.html").as_uri())
     assert page.locator("tbody tr[data-project]").count() == total
@@ -264,7 +170,7 @@ def test_hostile_content_never_runs(browser: sync_api.Browser, tmp_path: Path) -
     site = tmp_path / "site"
     build_site(portfolio, status, site)
     outside: list[str] = []
-    context = _context(browser, outside)
+    context = new_context(browser, outside)
     page = context.new_page()
     w = Watched(page)
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
