@@ -32,11 +32,12 @@ from govern_as_code.portfolio.ignore import (
 )
 from govern_as_code.portfolio.sources import RevisionSource, WorktreeSource
 from govern_as_code.portfolio.trust import TrustRoot
-from govern_as_code.problems import GateResult, LintReport
-from govern_as_code.results import ApprovalCheck, PortfolioStatus, StageEvent
+from govern_as_code.problems import GateResult, Level, LintReport
+from govern_as_code.results import ApprovalCheck, DriftLimits, PortfolioStatus, StageEvent
+from govern_as_code.rules import drift_threshold
 from govern_as_code.rules.base import RuleContext
 from govern_as_code.rules.engine import gated_deployments, run_rules
-from govern_as_code.rules.policy import GATE_RULE, resolve_policy
+from govern_as_code.rules.policy import GATE_RULE, ResolvedPolicy, resolve_policy
 from govern_as_code.rules.registry import rule_infos
 
 
@@ -181,8 +182,17 @@ def _finish(
         _stage_events(context),
         revision,
         as_of,
+        drift_limits=_drift_limits(policy),
     )
     return Assessment(context.portfolio, context.trust, context, report, status, verdicts)
+
+
+def _drift_limits(policy: ResolvedPolicy) -> DriftLimits | None:
+    rule = policy.get(drift_threshold.ID)
+    if rule is None or rule.level == Level.OFF:
+        return None
+    options = policy.options_of(drift_threshold.ID, drift_threshold.Options)
+    return DriftLimits(options.threshold, dict(options.metrics))
 
 
 def _approval_checks(context: RuleContext, options: GateOptions) -> tuple[ApprovalCheck, ...]:

@@ -1,0 +1,106 @@
+"""The lineage of a model version: where it came from and where it runs, as links.
+
+What MLflow's registry shows per version — description, code and data references, the artifact
+and the run or revision it came from, tags — plus where the version is deployed, each
+deployment linked to its row on the deployments pages. A reference becomes a link only through
+`safe_url`: a `javascript:` or relative reference is shown as text, never followed. Files of the
+repository are not copied into the report, so a repository path is shown as the path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from govern_as_code.report.data import DeploymentRec, VersionRec
+from govern_as_code.report.lookup import GATE_BADGES, Badge, badge
+from govern_as_code.report.paths import (
+    DEPLOYMENTS,
+    ExternalLink,
+    Link,
+    deployment_anchor,
+    page_size,
+    paged,
+)
+from govern_as_code.report.views_audit import deployment_order
+
+SOURCE_NAMES: Mapping[str, str] = {
+    "mlflow": "MLflow",
+    "huggingface": "Hugging Face Hub",
+    "native": "this repository",
+    "other": "another registry",
+}
+
+
+@dataclass(frozen=True)
+class DeployedTo:
+    """One deployment of a version: environment, target, gate and its row's link."""
+
+    environment: str
+    target: str
+    protected: bool
+    gate: Badge
+    row: Link
+
+
+@dataclass(frozen=True)
+class LineageView:
+    """A version's lineage section."""
+
+    description: str
+    code_ref: ExternalLink | None
+    data_ref: ExternalLink | None
+    artifact: ExternalLink
+    digest: str
+    source: str  # "MLflow", "Hugging Face Hub", ... or "" for a version written here
+    source_uri: ExternalLink | None
+    source_version: str
+    source_run: str
+    labels: tuple[tuple[str, str], ...]
+    annotations: tuple[tuple[str, str], ...]
+    deployed: tuple[DeployedTo, ...]
+
+
+def _ref(value: str) -> ExternalLink | None:
+    return ExternalLink.of(value) if value else None
+
+
+class DeploymentRows:
+    """Where each deployment's row sits on the paged deployments list, computed once."""
+
+    def __init__(self, deployments: Sequence[DeploymentRec]) -> None:
+        size = page_size()
+        self.links: dict[tuple[str, str | None], Link] = {}
+        for i, d in enumerate(deployment_order(deployments)):
+            anchor = deployment_anchor(d.path, d.subject)
+            page = paged(DEPLOYMENTS, i // size + 1)
+            self.links[(d.path, d.subject)] = Link(f"{page}#{anchor}", d.path)
+
+    def link(self, d: DeploymentRec) -> Link:
+        """The link to `d`'s row."""
+        return self.links[(d.path, d.subject)]
+
+
+def lineage_view(
+    v: VersionRec, deployments: Sequence[DeploymentRec], rows: DeploymentRows
+) -> LineageView:
+    """The lineage of `v`, deployed as `deployments` say."""
+    return LineageView(
+        description=v.description,
+        code_ref=_ref(v.code_ref),
+        data_ref=_ref(v.data_ref),
+        artifact=ExternalLink.of(v.artifact_uri),
+        digest=v.digest,
+        source=SOURCE_NAMES.get(v.source_type, v.source_type) if v.source_type else "",
+        source_uri=_ref(v.source_uri),
+        source_version=v.source_version,
+        source_run=v.source_run,
+        labels=tuple(sorted(v.labels.items())),
+        annotations=tuple(sorted(v.annotations.items())),
+        deployed=tuple(
+            DeployedTo(
+                d.environment, d.target, d.protected, badge(GATE_BADGES, d.gate), rows.link(d)
+            )
+            for d in sorted(deployments, key=lambda d: (d.environment, d.path))
+        ),
+    )
