@@ -121,18 +121,19 @@ def metric_comparison(
     if not rows:
         return no_data("comparison", cid, name)
     ways = directions or {}
-    bar_x, bar_w, top, row = 200.0, 260.0, 30.0, 48.0
+    bar_x, bar_w, top, row = 200.0, 260.0, 46.0, 48.0
     hatch = f"{cid}-hatch"
     solid, hatched = f'fill="{BLUE}"', f'fill="url(#{hatch})" stroke="{ORANGE}"'
     body = [
         f'<defs><pattern id="{hatch}" width="6" height="6" patternUnits="userSpaceOnUse" '
         f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{ORANGE}"/>'
         f'<line x1="0" y1="0" x2="0" y2="6" stroke="{WHITE}" stroke-width="2.5"/></pattern></defs>',
+        # Stacked, never clipped: version ids and "(production)" are long.
         '<g class="legend">'
-        + svg_rect(bar_x, 8, 12, 12, solid)
-        + svg_text(bar_x + 16, 18, clip(left_label, 20))
-        + svg_rect(bar_x + 160, 8, 12, 12, hatched)
-        + svg_text(bar_x + 176, 18, clip(right_label, 20))
+        + svg_rect(bar_x, 6, 12, 12, solid)
+        + svg_text(bar_x + 16, 16, left_label, ' class="legend-label"')
+        + svg_rect(bar_x, 24, 12, 12, hatched)
+        + svg_text(bar_x + 16, 34, right_label, ' class="legend-label"')
         + "</g>",
     ]
     notes = []
@@ -192,5 +193,6 @@ def metric_comparison(
         )
     desc = f"{name}, each metric on its own scale from 0. " + "; ".join(notes) + "."
     desc += f" Metric to focus: {focus}." if focus else ""
-    size = (bar_x + bar_w + 100, top + len(rows) * row + 6)
+    longest = max(len(left_label), len(right_label))
+    size = (max(bar_x + bar_w + 100, bar_x + 24 + longest * 6.6), top + len(rows) * row + 6)
     return svg_figure("comparison", cid, size, name, desc, body)

@@ -33,6 +33,7 @@ from govern_as_code.report.paths import (
 )
 from govern_as_code.report.views_lineage import DeploymentRows, LineageView, lineage_view
 
+_ARROWS = {"higher": "↑ higher", "lower": "↓ lower"}
 RISK_TONES = {"low": "good", "medium": "info", "high": "warn", "critical": "bad"}
 RISK_ICONS = {"low": "▁", "medium": "▃", "high": "▅", "critical": "▇"}
 
@@ -113,7 +114,7 @@ class MetricRow:
     mine: str
     production: str
     delta: str
-    better: str = ""  # r4: "higher is better" or "lower is better"
+    better: str = ""  # r4: "↑ higher" or "↓ lower": the better direction
     winner: str = ""  # "this version", "production" or "" (equal or missing)
 
 
@@ -213,7 +214,7 @@ def _comparison(
             bar_charts.better_of(way, mine, theirs)
         ]
         rows.append(
-            MetricRow(n, n == focus, _fmt(mine), _fmt(theirs), delta, f"{way} is better", winner)
+            MetricRow(n, n == focus, _fmt(mine), _fmt(theirs), delta, _ARROWS[way], winner)
         )
     return figures.comparison(version, prod, focus), tuple(rows)
 
