@@ -192,10 +192,10 @@ def drift(version: VersionRec) -> tuple[DriftFigure, ...]:
 
 
 # Metric names where a smaller value is the better one; any other metric is "higher is better".
-# Matched as whole words of the name ("val_loss", "rmse", "false-positive-rate").
+# Matched as whole words of the name ("val_loss", "rmse", "false_decline_rate").
 _LOWER_IS_BETTER: Final = re.compile(
     r"(?:^|[^a-z])(?:loss|logloss|error|err|rmse|mse|mae|mape|smape|rmsle|brier|"
-    r"fpr|fnr|false[_ -]?positive(?:[_ -]?rate)?|false[_ -]?negative(?:[_ -]?rate)?|"
+    r"fpr|fnr|false[_ -]?[a-z]+|miss[_ -]?rate|"
     r"latency|cost|perplexity|ece|calibration[_ -]?error|wer|cer)(?:$|[^a-z])",
     re.IGNORECASE,
 )

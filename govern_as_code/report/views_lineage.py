@@ -9,10 +9,12 @@ repository are not copied into the report, so a repository path is shown as the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Final
 
-from govern_as_code.report.data import DeploymentRec, VersionRec
+from govern_as_code.report.data import DeploymentRec, ModelRec, VersionRec
 from govern_as_code.report.lookup import GATE_BADGES, Badge, badge
 from govern_as_code.report.paths import (
     DEPLOYMENTS,
@@ -24,6 +26,7 @@ from govern_as_code.report.paths import (
 )
 from govern_as_code.report.views_audit import deployment_order
 
+_RUNS_URI: Final = re.compile(r"^runs:/([0-9A-Za-z]+)/")
 SOURCE_NAMES: Mapping[str, str] = {
     "mlflow": "MLflow",
     "huggingface": "Hugging Face Hub",
@@ -81,20 +84,34 @@ class DeploymentRows:
         return self.links[(d.path, d.subject)]
 
 
+def _run_of(artifact: str) -> str:
+    # MLflow's "runs:/<run id>/<path>" names the run that logged the artifact.
+    m = _RUNS_URI.match(artifact)
+    return m.group(1) if m else ""
+
+
 def lineage_view(
-    v: VersionRec, deployments: Sequence[DeploymentRec], rows: DeploymentRows
+    v: VersionRec,
+    model: ModelRec | None,
+    deployments: Sequence[DeploymentRec],
+    rows: DeploymentRows,
 ) -> LineageView:
-    """The lineage of `v`, deployed as `deployments` say."""
+    """The lineage of `v` (a version of `model`), deployed as `deployments` say.
+
+    A version without a source of its own came from its model's registry.
+    """
+    source_type = v.source_type or (model.source_type if model else "")
+    source_uri = v.source_uri or ((model.source_uri or "") if model and not v.source_type else "")
     return LineageView(
         description=v.description,
         code_ref=_ref(v.code_ref),
         data_ref=_ref(v.data_ref),
         artifact=ExternalLink.of(v.artifact_uri),
         digest=v.digest,
-        source=SOURCE_NAMES.get(v.source_type, v.source_type) if v.source_type else "",
-        source_uri=_ref(v.source_uri),
+        source=SOURCE_NAMES.get(source_type, source_type) if source_type != "native" else "",
+        source_uri=_ref(source_uri),
         source_version=v.source_version,
-        source_run=v.source_run,
+        source_run=v.source_run or _run_of(v.artifact_uri),
         labels=tuple(sorted(v.labels.items())),
         annotations=tuple(sorted(v.annotations.items())),
         deployed=tuple(

@@ -254,7 +254,7 @@ def model_view(lookup: Lookup, m: ModelRec, places: DeploymentRows | None = None
                     if d.gate == "blocked"
                     for r in d.reasons
                 ),
-                lineage=lineage_view(v, lookup.deployments_by_subject.get(v.id, []), places),
+                lineage=lineage_view(v, m, lookup.deployments_by_subject.get(v.id, []), places),
             )
         )
     return ModelView(
