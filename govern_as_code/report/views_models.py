@@ -213,9 +213,7 @@ def _comparison(
         winner = {"left": "this version", "right": "production", "": ""}[
             bar_charts.better_of(way, mine, theirs)
         ]
-        rows.append(
-            MetricRow(n, n == focus, _fmt(mine), _fmt(theirs), delta, _ARROWS[way], winner)
-        )
+        rows.append(MetricRow(n, n == focus, _fmt(mine), _fmt(theirs), delta, _ARROWS[way], winner))
     return figures.comparison(version, prod, focus), tuple(rows)
 
 
