@@ -32,7 +32,8 @@ OVERFLOW = """() => {
     const r = el.getBoundingClientRect();
     if (r.width === 0 || el.closest('.visually-hidden, .skip-link')) continue;
     if ((r.right > width + 0.5 || r.left < -0.5) && !scrolls(el)) {
-      out.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(r.left)}..${Math.round(r.right)}`);
+      const where = `${Math.round(r.left)}..${Math.round(r.right)}`;
+      out.push(`${el.tagName.toLowerCase()}.${el.className} ${where}`);
     }
   }
   return {scroll: document.scrollingElement.scrollWidth, out: out.slice(0, 5)};
