@@ -70,3 +70,5 @@ class PortfolioStatus:
     as_of: datetime | None = None
     # None when the drift rule is off: the report then draws no limit it would not enforce.
     drift_limits: DriftLimits | None = None
+    # When each deployment manifest (by path) last changed in the history: "deployed since".
+    deployed_since: Mapping[str, datetime] = field(default_factory=dict)

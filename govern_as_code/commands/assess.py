@@ -6,10 +6,11 @@ This is the core behind `gac lint`, `gac check-deploy` and `gac report`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from govern_as_code.commands.deployed_since import deployed_since
 from govern_as_code.commands.providers import build_providers
 from govern_as_code.documents.kinds import ApprovalDocument, ProjectDocument
 from govern_as_code.errors import GitError
@@ -50,6 +51,8 @@ class LintRequest:
     only_paths: Sequence[str] | None = None  # check-deploy: gate only these manifests
     offline: bool = False  # forge evidence from the cache only
     environ: Mapping[str, str] | None = None  # the CI's variables; None: the process's own
+    # The report's "deployed since" costs a `git log` over every manifest: only when shown.
+    deployment_times: bool = False
 
 
 @dataclass
@@ -119,6 +122,9 @@ def assess(request: LintRequest) -> Assessment:
     context = RuleContext(portfolio, trust, today, evidence, history, ignore)
     as_of = _commit_time(repo, head) if request.at else None
     assessment = _finish(context, request, revision=head, as_of=as_of)
+    if request.deployment_times:
+        since = deployed_since(repo, head, portfolio)
+        assessment.status = replace(assessment.status, deployed_since=since)
     assessment.base = trusted
     return assessment
 

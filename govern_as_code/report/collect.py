@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
 
 from govern_as_code.documents.kinds import (
     InitiativeDocument,
@@ -106,7 +109,7 @@ def collect(portfolio: Portfolio, status: PortfolioStatus, name: str | None = No
             )
             for a in status.approvals
         ),
-        deployments=_deployments(portfolio, status.report.gates),
+        deployments=_deployments(portfolio, status.report.gates, status.deployed_since),
         stage_events=_stage_events(status, projects),
         problems=_problems(status),
     )
@@ -199,12 +202,17 @@ def _finite(values: dict[str, float]) -> dict[str, float]:
     return {k: v for k, v in values.items() if math.isfinite(v)}
 
 
-def _deployments(portfolio: Portfolio, gates: tuple[GateResult, ...]) -> tuple[DeploymentRec, ...]:
+def _deployments(
+    portfolio: Portfolio, gates: tuple[GateResult, ...], since: Mapping[str, datetime]
+) -> tuple[DeploymentRec, ...]:
     by_subject = {(g.deployment, g.subject): g for g in gates}
     by_path: dict[str, list[GateResult]] = {}
     for g in gates:
         by_path.setdefault(g.deployment, []).append(g)
-    return tuple(_deployment(portfolio, d, by_subject, by_path) for d in portfolio.deployments())
+    return tuple(
+        replace(_deployment(portfolio, d, by_subject, by_path), since=since.get(d.path))
+        for d in portfolio.deployments()
+    )
 
 
 def _deployment(

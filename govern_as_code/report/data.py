@@ -186,6 +186,7 @@ class DeploymentRec:
     protected: bool
     gate: GateState
     reasons: tuple[str, ...] = ()
+    since: datetime | None = None  # r4: the last commit that changed the manifest
 
 
 @dataclass(frozen=True)

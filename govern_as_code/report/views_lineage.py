@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from govern_as_code.report.data import DeploymentRec, ModelRec, VersionRec
-from govern_as_code.report.lookup import GATE_BADGES, Badge, badge
+from govern_as_code.report.lookup import GATE_BADGES, Badge, badge, when
 from govern_as_code.report.paths import (
     DEPLOYMENTS,
     ExternalLink,
@@ -44,6 +44,7 @@ class DeployedTo:
     protected: bool
     gate: Badge
     row: Link
+    since: str = ""  # when the manifest last changed, "" when it is not committed
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,12 @@ def lineage_view(
         annotations=tuple(sorted(v.annotations.items())),
         deployed=tuple(
             DeployedTo(
-                d.environment, d.target, d.protected, badge(GATE_BADGES, d.gate), rows.link(d)
+                d.environment,
+                d.target,
+                d.protected,
+                badge(GATE_BADGES, d.gate),
+                rows.link(d),
+                when(d.since) if d.since else "",
             )
             for d in sorted(deployments, key=lambda d: (d.environment, d.path))
         ),

@@ -3,6 +3,8 @@ as a risk officer sees them in Chromium."""
 
 from __future__ import annotations
 
+import subprocess
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -130,6 +132,15 @@ def test_lineage_links_code_run_and_the_deployment_row(watched: Watched, demo: D
     assert prod.count() == 1
     row_link = prod.locator("a")
     manifest = row_link.inner_text()
+    # Since when: the last commit that changed the manifest, as git itself says.
+    stamp = subprocess.run(
+        ["git", "-C", str(demo.repo), "log", "-1", "--format=%aI", "--", manifest],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    changed = datetime.fromisoformat(stamp).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    assert f"since {changed}" in prod.inner_text()
     gate = prod.locator(".badge").inner_text()
     assert check_links(watched, demo.site) > 0
     row_link.click()
