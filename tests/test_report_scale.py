@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from types import ModuleType
 
@@ -49,12 +50,29 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ReportData,
     synth = _synth()
     root = tmp_path_factory.mktemp("scale")
     result = synth.synthesize(root / "portfolio", synth.PRESETS["small"], seed=5)
-    assessment = assess(LintRequest(result.root, today=date(2025, 6, 1)))
+    request = LintRequest(result.root, today=date(2025, 6, 1), deployment_times=True)
+    assessment = assess(request)
     data = collect(assessment.portfolio, assessment.status)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(paths, "PAGE_SIZE", ROWS)
         write_site(data, root / "site")
     yield data, root / "site"
+
+
+def test_deployed_since_is_the_last_commit_of_each_manifest(
+    site: tuple[ReportData, Path],
+) -> None:
+    data, out = site
+    repo = out.parent / "portfolio"
+    assert data.deployments
+    for d in data.deployments:
+        stamp = subprocess.run(
+            ["git", "-C", str(repo), "log", "-1", "--format=%aI", "--", d.path],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        assert d.since == datetime.fromisoformat(stamp), d.path
 
 
 def walk(site: Path, first: str) -> list[str]:
