@@ -169,7 +169,7 @@ def drift(version: VersionRec) -> tuple[DriftFigure, ...]:
         for name, value in point.values.items():
             series[name].append((point.date, value))
     out = []
-    for name, points in series.items():
+    for n, (name, points) in enumerate(series.items()):
         points.sort(key=lambda p: p[0].toordinal())
         limit = version.drift_limits.get(name)
         out.append(
@@ -177,7 +177,8 @@ def drift(version: VersionRec) -> tuple[DriftFigure, ...]:
                 metric=name,
                 svg=trend_charts.line_chart(
                     {name: points},
-                    f"drift-{version.id}-{name}",
+                    # The number keeps ids apart when two names slug alike ("a b", "a-b").
+                    f"drift-{version.id}-{n}-{name}",
                     threshold=limit,
                     y_label=name,
                     title=f"Drift of {version.id}: {name} over time",
