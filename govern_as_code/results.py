@@ -5,7 +5,8 @@ This is what the HTML report and `gac export` show; `assess.py` produces it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -44,6 +45,18 @@ class StageEvent:
 
 
 @dataclass(frozen=True)
+class DriftLimits:
+    """The drift thresholds of the policy in force (the drift rule's options), for the report."""
+
+    threshold: float
+    metrics: Mapping[str, float] = field(default_factory=dict)
+
+    def limit(self, metric: str) -> float:
+        """The highest acceptable value of the drift figure `metric`."""
+        return self.metrics.get(metric, self.threshold)
+
+
+@dataclass(frozen=True)
 class PortfolioStatus:
     """The lint result plus per-approval evidence, as of `revision` (None: working tree).
 
@@ -55,3 +68,7 @@ class PortfolioStatus:
     stage_events: tuple[StageEvent, ...] = ()
     revision: str | None = None
     as_of: datetime | None = None
+    # None when the drift rule is off: the report then draws no limit it would not enforce.
+    drift_limits: DriftLimits | None = None
+    # When each deployment manifest (by path) last changed in the history: "deployed since".
+    deployed_since: Mapping[str, datetime] = field(default_factory=dict)

@@ -6,10 +6,11 @@ This is the core behind `gac lint`, `gac check-deploy` and `gac report`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from govern_as_code.commands.deployed_since import deployed_since
 from govern_as_code.commands.providers import build_providers
 from govern_as_code.documents.kinds import ApprovalDocument, ProjectDocument
 from govern_as_code.errors import GitError
@@ -32,11 +33,12 @@ from govern_as_code.portfolio.ignore import (
 )
 from govern_as_code.portfolio.sources import RevisionSource, WorktreeSource
 from govern_as_code.portfolio.trust import TrustRoot
-from govern_as_code.problems import GateResult, LintReport
-from govern_as_code.results import ApprovalCheck, PortfolioStatus, StageEvent
+from govern_as_code.problems import GateResult, Level, LintReport
+from govern_as_code.results import ApprovalCheck, DriftLimits, PortfolioStatus, StageEvent
+from govern_as_code.rules import drift_threshold
 from govern_as_code.rules.base import RuleContext
 from govern_as_code.rules.engine import gated_deployments, run_rules
-from govern_as_code.rules.policy import GATE_RULE, resolve_policy
+from govern_as_code.rules.policy import GATE_RULE, ResolvedPolicy, resolve_policy
 from govern_as_code.rules.registry import rule_infos
 
 
@@ -49,6 +51,8 @@ class LintRequest:
     only_paths: Sequence[str] | None = None  # check-deploy: gate only these manifests
     offline: bool = False  # forge evidence from the cache only
     environ: Mapping[str, str] | None = None  # the CI's variables; None: the process's own
+    # The report's "deployed since" costs a `git log` over every manifest: only when shown.
+    deployment_times: bool = False
 
 
 @dataclass
@@ -118,6 +122,9 @@ def assess(request: LintRequest) -> Assessment:
     context = RuleContext(portfolio, trust, today, evidence, history, ignore)
     as_of = _commit_time(repo, head) if request.at else None
     assessment = _finish(context, request, revision=head, as_of=as_of)
+    if request.deployment_times:
+        since = deployed_since(repo, head, portfolio)
+        assessment.status = replace(assessment.status, deployed_since=since)
     assessment.base = trusted
     return assessment
 
@@ -181,8 +188,17 @@ def _finish(
         _stage_events(context),
         revision,
         as_of,
+        drift_limits=_drift_limits(policy),
     )
     return Assessment(context.portfolio, context.trust, context, report, status, verdicts)
+
+
+def _drift_limits(policy: ResolvedPolicy) -> DriftLimits | None:
+    rule = policy.get(drift_threshold.ID)
+    if rule is None or rule.level == Level.OFF:
+        return None
+    options = policy.options_of(drift_threshold.ID, drift_threshold.Options)
+    return DriftLimits(options.threshold, dict(options.metrics))
 
 
 def _approval_checks(context: RuleContext, options: GateOptions) -> tuple[ApprovalCheck, ...]:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
 
 from govern_as_code.documents.kinds import (
     InitiativeDocument,
@@ -36,7 +39,7 @@ from govern_as_code.report.data import (
     VersionRec,
     WorkflowRec,
 )
-from govern_as_code.results import PortfolioStatus
+from govern_as_code.results import DriftLimits, PortfolioStatus
 
 # Dataiku's "metric to focus": a model may name the metric its versions are compared on.
 FOCUS_ANNOTATION = "govern-as-code/metric-to-focus"
@@ -85,7 +88,8 @@ def collect(portfolio: Portfolio, status: PortfolioStatus, name: str | None = No
         projects=projects,
         models=tuple(_model(m) for _, m in portfolio.models("Model", ModelDocument)),
         versions=tuple(
-            _version(m) for _, m in portfolio.models("ModelVersion", ModelVersionDocument)
+            _version(m, status.drift_limits)
+            for _, m in portfolio.models("ModelVersion", ModelVersionDocument)
         ),
         approvals=tuple(
             ApprovalRec(
@@ -105,7 +109,7 @@ def collect(portfolio: Portfolio, status: PortfolioStatus, name: str | None = No
             )
             for a in status.approvals
         ),
-        deployments=_deployments(portfolio, status.report.gates),
+        deployments=_deployments(portfolio, status.report.gates, status.deployed_since),
         stage_events=_stage_events(status, projects),
         problems=_problems(status),
     )
@@ -164,8 +168,9 @@ def _model(doc: ModelDocument) -> ModelRec:
     )
 
 
-def _version(doc: ModelVersionDocument) -> VersionRec:
-    spec = doc.spec
+def _version(doc: ModelVersionDocument, limits: DriftLimits | None) -> VersionRec:
+    spec, meta, source = doc.spec, doc.metadata, doc.spec.source
+    figures = {name for p in spec.metrics.drift for name in p.values}
     return VersionRec(
         id=doc.subject,
         model=spec.model,
@@ -178,6 +183,17 @@ def _version(doc: ModelVersionDocument) -> VersionRec:
         last_validated=spec.lastValidated,
         performance=_finite(spec.metrics.performance),
         drift=tuple(DriftRec(p.date, _finite(p.values)) for p in spec.metrics.drift),
+        drift_limits={n: limits.limit(n) for n in sorted(figures)} if limits else {},
+        title=meta.title or "",
+        description=meta.description or "",
+        code_ref=spec.codeRef or "",
+        data_ref=spec.dataRef or "",
+        labels=dict(meta.labels),
+        annotations=dict(meta.annotations),
+        source_type=source.type if source else "",
+        source_uri=(source.uri or "") if source else "",
+        source_version=(source.version or "") if source else "",
+        source_run=(source.runId or "") if source else "",
     )
 
 
@@ -186,12 +202,17 @@ def _finite(values: dict[str, float]) -> dict[str, float]:
     return {k: v for k, v in values.items() if math.isfinite(v)}
 
 
-def _deployments(portfolio: Portfolio, gates: tuple[GateResult, ...]) -> tuple[DeploymentRec, ...]:
+def _deployments(
+    portfolio: Portfolio, gates: tuple[GateResult, ...], since: Mapping[str, datetime]
+) -> tuple[DeploymentRec, ...]:
     by_subject = {(g.deployment, g.subject): g for g in gates}
     by_path: dict[str, list[GateResult]] = {}
     for g in gates:
         by_path.setdefault(g.deployment, []).append(g)
-    return tuple(_deployment(portfolio, d, by_subject, by_path) for d in portfolio.deployments())
+    return tuple(
+        replace(_deployment(portfolio, d, by_subject, by_path), since=since.get(d.path))
+        for d in portfolio.deployments()
+    )
 
 
 def _deployment(

@@ -140,6 +140,19 @@ class VersionRec:
     last_validated: date | None = None
     performance: dict[str, float] = field(default_factory=dict)
     drift: tuple[DriftRec, ...] = ()
+    # r4: the policy's limit per drift figure of this version (empty when the rule is off), and
+    # the version's lineage as written in its document.
+    drift_limits: dict[str, float] = field(default_factory=dict)
+    title: str = ""
+    description: str = ""
+    code_ref: str = ""
+    data_ref: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+    source_type: str = ""
+    source_uri: str = ""
+    source_version: str = ""
+    source_run: str = ""
 
 
 @dataclass(frozen=True)
@@ -173,6 +186,7 @@ class DeploymentRec:
     protected: bool
     gate: GateState
     reasons: tuple[str, ...] = ()
+    since: datetime | None = None  # r4: the last commit that changed the manifest
 
 
 @dataclass(frozen=True)

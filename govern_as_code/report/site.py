@@ -7,6 +7,7 @@ Jinja's autoescaping; only the SVG figures, which the chart modules escape thems
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,10 @@ from govern_as_code.resources import data_dir
 from govern_as_code.results import PortfolioStatus
 
 ASSETS = ("report.css", "report.js")
+PRINT_CSS = "print.css"
+# What a CSS string may hold here: a revision, a date and the words around them. Anything else
+# (quotes, backslashes, newlines from a crafted ref) could end the string and inject rules.
+_CSS_SAFE = re.compile(r"[^A-Za-z0-9 .:_@/+-]")
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,20 @@ class SiteInfo:
     title: str
     as_of: str
     revision: str
+
+
+def print_css(info: SiteInfo) -> str:
+    """The stylesheet that puts this report's revision and date in every printed page's margin.
+
+    Chromium has no `string-set`, so a page's text cannot reach its margin boxes; the values are
+    written into this per-site stylesheet instead (the pages' CSP allows only 'self' styles).
+    """
+    text = f"As of {info.revision[:12]}" + (f", {info.as_of}" if info.as_of else "")
+    text = _CSS_SAFE.sub(" ", text)
+    return (
+        "/* Written by gac report for this site: the revision and date in every page's margin. */\n"
+        f'@page {{ @top-right {{ content: "{text}"; font-size: 8pt; color: #444; }} }}\n'
+    )
 
 
 def build_site(
@@ -88,6 +107,7 @@ def write_site(data: ReportData, out: Path) -> Path:
         source = data_dir("templates") / "report" / "assets"
         for name in ASSETS:
             shutil.copyfile(source / name, assets / name)
+        (assets / PRINT_CSS).write_text(print_css(info), encoding="utf-8")
     except OSError as e:
         raise GovernError(
             f"cannot write the report into {out}: {e}",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -25,6 +25,7 @@ from govern_as_code.report.paths import (
     ExternalLink,
     Link,
     Pager,
+    deployment_anchor,
     paged,
     paginate,
 )
@@ -47,6 +48,7 @@ class DeploymentRow:
     foreign: bool
     gate: Badge
     reasons: tuple[str, ...]
+    anchor: str = ""  # r4: the row's fragment id, linked from each version's lineage
 
 
 @dataclass(frozen=True)
@@ -95,14 +97,18 @@ def _deployment_row(lookup: Lookup, d: DeploymentRec) -> DeploymentRow:
         foreign=d.foreign,
         gate=badge(GATE_BADGES, d.gate),
         reasons=d.reasons,
+        anchor=deployment_anchor(d.path, d.subject),
     )
+
+
+def deployment_order(deployments: Iterable[DeploymentRec]) -> list[DeploymentRec]:
+    """The deployments in the order the deployments pages list them."""
+    return sorted(deployments, key=lambda d: (_GATE_ORDER.get(d.gate, 9), d.environment, d.path))
 
 
 def deployment_pages(lookup: Lookup) -> Iterator[Page]:
     """The deployments, blocked first, in pages."""
-    deployments = sorted(
-        lookup.data.deployments, key=lambda d: (_GATE_ORDER.get(d.gate, 9), d.environment, d.path)
-    )
+    deployments = deployment_order(lookup.data.deployments)
     counts = tuple(
         (badge(GATE_BADGES, g), n)
         for g in _GATE_ORDER

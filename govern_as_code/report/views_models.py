@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from govern_as_code.report import figures
+from govern_as_code.report import bar_charts, figures
 from govern_as_code.report.data import ApprovalRec, ModelRec, VersionRec
 from govern_as_code.report.lookup import (
     DECISION_BADGES,
@@ -31,7 +31,9 @@ from govern_as_code.report.paths import (
     paginate,
     version_anchor,
 )
+from govern_as_code.report.views_lineage import DeploymentRows, LineageView, lineage_view
 
+_ARROWS = {"higher": "↑ higher", "lower": "↓ lower"}
 RISK_TONES = {"low": "good", "medium": "info", "high": "warn", "critical": "bad"}
 RISK_ICONS = {"low": "▁", "medium": "▃", "high": "▅", "critical": "▇"}
 
@@ -112,6 +114,8 @@ class MetricRow:
     mine: str
     production: str
     delta: str
+    better: str = ""  # r4: "↑ higher" or "↓ lower": the better direction
+    winner: str = ""  # "this version", "production" or "" (equal or missing)
 
 
 @dataclass(frozen=True)
@@ -128,11 +132,12 @@ class VersionView:
     digest: str
     last_validated: str
     approvals: tuple[ApprovalView, ...]
-    drift: Markup | None
+    drift: tuple[figures.DriftFigure, ...]
     comparison: Markup | None
     comparison_rows: tuple[MetricRow, ...]
     pending: str | None
     gate_reasons: tuple[str, ...]
+    lineage: LineageView | None = None
 
 
 @dataclass(frozen=True)
@@ -204,12 +209,17 @@ def _comparison(
     for n in names:
         mine, theirs = version.performance.get(n), prod.performance.get(n)
         delta = f"{mine - theirs:+.4g}" if mine is not None and theirs is not None else "—"
-        rows.append(MetricRow(n, n == focus, _fmt(mine), _fmt(theirs), delta))
+        way = figures.better_direction(n)
+        winner = {"left": "this version", "right": "production", "": ""}[
+            bar_charts.better_of(way, mine, theirs)
+        ]
+        rows.append(MetricRow(n, n == focus, _fmt(mine), _fmt(theirs), delta, _ARROWS[way], winner))
     return figures.comparison(version, prod, focus), tuple(rows)
 
 
-def model_view(lookup: Lookup, m: ModelRec) -> ModelView:
+def model_view(lookup: Lookup, m: ModelRec, places: DeploymentRows | None = None) -> ModelView:
     """The view of one model's page, newest version first."""
+    places = places or DeploymentRows(lookup.data.deployments)
     versions = lookup.versions_by_model.get(m.id, [])
     prod = lookup.production(m.id)
     names = tuple(dict.fromkeys(n for v in versions for n in v.performance))
@@ -242,6 +252,7 @@ def model_view(lookup: Lookup, m: ModelRec) -> ModelView:
                     if d.gate == "blocked"
                     for r in d.reasons
                 ),
+                lineage=lineage_view(v, m, lookup.deployments_by_subject.get(v.id, []), places),
             )
         )
     return ModelView(
@@ -267,8 +278,14 @@ def model_view(lookup: Lookup, m: ModelRec) -> ModelView:
 
 def model_pages(lookup: Lookup) -> Iterator[Page]:
     """One page per model."""
+    rows = DeploymentRows(lookup.data.deployments)
     for m in lookup.data.models:
         crumbs = [Link(INDEX, "Portfolio"), Link(MODELS, "Models")]
         yield Page(
-            model_page(m.id), "model.html", m.title, "models", tuple(crumbs), model_view(lookup, m)
+            model_page(m.id),
+            "model.html",
+            m.title,
+            "models",
+            tuple(crumbs),
+            model_view(lookup, m, rows),
         )
