@@ -12,6 +12,11 @@ from typing import Literal
 from govern_as_code.problems import LintReport
 
 ApprovalState = Literal["current", "stale", "expired", "unverified"]
+# How a commit vouches for what it changed: signed by a trusted Person's key ("verified"),
+# by someone other than the person the document names ("other signer"), with a signature
+# that verifies to no trusted key ("unverified"), or not signed or not committed at all.
+Verification = Literal["verified", "other signer", "unverified", "unsigned"]
+HistoryKind = Literal["promotion", "retirement", "deployment", "qualification", "policy"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,31 @@ class StageEvent:
     stage: str
     completed_by: str | None
     completed_on: datetime | None
+    # The commit that recorded the completion as it stands, and who signed it.
+    commit: str | None = None
+    commit_time: datetime | None = None
+    signer: str | None = None
+    signer_fingerprint: str | None = None
+    verification: Verification = "unsigned"
+    detail: str = ""  # why it is not verified, or who signed it instead
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """A governance change read from history: a promotion, a retirement, a deployment,
+    qualification or policy change, with the commit that made it and who signed it."""
+
+    kind: HistoryKind
+    subject: str  # a version, project, deployment path or policy id
+    what: str
+    time: datetime  # committer time
+    commit: str
+    author: str
+    path: str
+    signer: str | None = None
+    signer_fingerprint: str | None = None
+    verification: Verification = "unsigned"
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,3 +85,5 @@ class PortfolioStatus:
     stage_events: tuple[StageEvent, ...] = ()
     revision: str | None = None
     as_of: datetime | None = None
+    history_events: tuple[HistoryEvent, ...] = ()
+    commit_url: str | None = None  # the forge's web address of a commit, without the id

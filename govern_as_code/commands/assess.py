@@ -6,14 +6,16 @@ This is the core behind `gac lint`, `gac check-deploy` and `gac report`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from govern_as_code.commands.providers import build_providers
 from govern_as_code.documents.kinds import ApprovalDocument, ProjectDocument
 from govern_as_code.errors import GitError
+from govern_as_code.evidence.commit_links import commit_url
 from govern_as_code.evidence.commit_object import split_signed_commit
+from govern_as_code.evidence.governance_log import GovernanceLog, StageCompletion, governance_log
 from govern_as_code.evidence.history import history_facts
 from govern_as_code.evidence.provider import EvidenceRequest, collect_all
 from govern_as_code.evidence.signed_commits import SignatureVerifier
@@ -21,7 +23,7 @@ from govern_as_code.gate.judge import judge_approvals
 from govern_as_code.gate.model import GateVerdict
 from govern_as_code.gate.options import GateOptions
 from govern_as_code.gate.verdict import evaluate
-from govern_as_code.git import Repository
+from govern_as_code.git import Repository, remote_url
 from govern_as_code.portfolio import LoadOptions, Portfolio, load_portfolio
 from govern_as_code.portfolio.base import TrustedBase, find_trusted_base, resolve_at
 from govern_as_code.portfolio.ignore import (
@@ -113,12 +115,19 @@ def assess(request: LintRequest) -> Assessment:
         )
         evidence = collect_all(providers, evidence_request)
         history = history_facts(repo, head, portfolio, trust, verifier)
+        log = governance_log(repo, head, portfolio, trust, verifier)
     finally:
         verifier.close()
     context = RuleContext(portfolio, trust, today, evidence, history, ignore)
     as_of = _commit_time(repo, head) if request.at else None
     assessment = _finish(context, request, revision=head, as_of=as_of)
     assessment.base = trusted
+    assessment.status = replace(
+        assessment.status,
+        stage_events=_stage_events(context, log),
+        history_events=log.events,
+        commit_url=commit_url(remote_url(repo)),
+    )
     return assessment
 
 
@@ -238,16 +247,56 @@ def _review_checks(
     return tuple(checks)
 
 
-def _stage_events(context: RuleContext) -> tuple[StageEvent, ...]:
+def _stage_events(context: RuleContext, log: GovernanceLog | None = None) -> tuple[StageEvent, ...]:
     events = []
     for _, project in context.portfolio.models("Project", ProjectDocument):
         for stage in project.spec.stages:
             if stage.status == "complete":
-                events.append(
-                    StageEvent(project.metadata.id, stage.id, stage.completedBy, stage.completedOn)
+                event = StageEvent(
+                    project.metadata.id, stage.id, stage.completedBy, stage.completedOn
                 )
+                found = log.completions.get((project.metadata.id, stage.id)) if log else None
+                events.append(_with_commit(event, found) if log else event)
     return tuple(
         sorted(
             events, key=lambda e: (e.completed_on or datetime.min.replace(tzinfo=UTC), e.project)
         )
     )
+
+
+def _with_commit(event: StageEvent, found: StageCompletion | None) -> StageEvent:
+    """The completion with the commit that recorded it, verified like an approval."""
+    if found is None or not _same_completion(found, event):
+        return replace(event, detail="the completion is not committed")
+    signed = found.signed
+    verification = signed.verification
+    detail = signed.detail
+    if verification == "verified" and signed.signer != event.completed_by:
+        # A commit signed by one person cannot vouch that another completed the stage.
+        verification = "other signer"
+        detail = f"signed by {signed.signer}, not by the completer"
+    return replace(
+        event,
+        commit=found.commit,
+        commit_time=found.time,
+        signer=signed.signer,
+        signer_fingerprint=signed.fingerprint,
+        verification=verification,
+        detail=detail,
+    )
+
+
+def _same_completion(found: StageCompletion, event: StageEvent) -> bool:
+    """Whether the committed record is what the assessed document says (not a local edit)."""
+    _, by, on = found.record
+    if by != event.completed_by:
+        return False
+    if on is None or event.completed_on is None:
+        return on is None and event.completed_on is None
+    try:
+        committed = datetime.fromisoformat(on.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    if committed.tzinfo is None:
+        committed = committed.replace(tzinfo=UTC)
+    return committed == event.completed_on
