@@ -121,3 +121,30 @@
 
   document.querySelectorAll("form[data-facets]").forEach(wire);
 })();
+
+/* r3: the qualification matrix's axis selectors; without them the value × risk grid shows. */
+(function () {
+  "use strict";
+  var form = document.getElementById("matrix-axes");
+  if (!form) {
+    return;
+  }
+  var x = form.querySelector('select[data-axis="x"]');
+  var y = form.querySelector('select[data-axis="y"]');
+  var note = form.querySelector(".matrix-axes__note");
+  var matrices = document.querySelectorAll("#matrices .matrix");
+  function show() {
+    var found = false;
+    matrices.forEach(function (matrix) {
+      var match = matrix.getAttribute("data-x") === x.value && matrix.getAttribute("data-y") === y.value;
+      matrix.hidden = !match;
+      found = found || match;
+    });
+    note.textContent = found ? "" : "Choose two different axes.";
+  }
+  form.hidden = false;
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  x.addEventListener("change", show);
+  y.addEventListener("change", show);
+  show();
+})();
