@@ -12,7 +12,7 @@ from govern_as_code.report.paths import ExternalLink
 # Symbols beside the words: a state never depends on seeing colour.
 VERIFICATION_BADGES: Final = {
     "verified": ("✓", "verified", "good"),
-    "other signer": ("!", "signed by someone else", "bad"),
+    "other signer": ("!", "other signer", "bad"),
     "unverified": ("!", "unverified signature", "bad"),
     "unsigned": ("✕", "unsigned", "bad"),
 }

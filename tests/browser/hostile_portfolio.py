@@ -7,7 +7,7 @@ from pathlib import Path
 from browser.report_fixtures import DIGEST, WHEN, _doc, write
 from govern_as_code.portfolio import Portfolio, load_portfolio, open_source
 from govern_as_code.problems import GateResult, Level, LintReport, Problem
-from govern_as_code.results import ApprovalCheck, PortfolioStatus, StageEvent
+from govern_as_code.results import ApprovalCheck, HistoryEvent, PortfolioStatus, StageEvent
 
 # Every way we know of to run a script from text that ends up in HTML, SVG or a URL.
 SCRIPT = "<script>window.__pwned=1</script>"
@@ -170,9 +170,19 @@ def load_hostile(root: Path) -> tuple[Portfolio, PortfolioStatus]:
             WHEN,
         ),
     )
-    events = (StageEvent("pwn", HOSTILE, HOSTILE, WHEN),)
+    events = (
+        StageEvent("pwn", HOSTILE, HOSTILE, WHEN),
+        StageEvent(
+            "pwn", "x", "eve", WHEN, HOSTILE, WHEN, HOSTILE, HOSTILE, "other signer", HOSTILE
+        ),
+    )
+    changes = tuple(
+        HistoryEvent(kind, HOSTILE, HOSTILE, WHEN, HOSTILE, HOSTILE, HOSTILE, HOSTILE, HOSTILE)
+        for kind in ("promotion", "deployment", "qualification", "policy")
+    )
     problem = Problem(
         "x.yaml", 1, 1, "revalidation-due", HOSTILE, subject=HOSTILE, level=Level.WARNING
     )
     report = LintReport((problem,), len(portfolio.documents), gates=gates)
-    return portfolio, PortfolioStatus(report, approvals, events, HOSTILE, WHEN)
+    status = PortfolioStatus(report, approvals, events, HOSTILE, WHEN, changes, HOSTILE)
+    return portfolio, status
