@@ -20,6 +20,8 @@ AXES: Final = ("value", "risk", "feasibility")
 DEFAULT_AXES: Final = ("value", "risk")  # across, up: the portfolio page's heat map
 # A cell names this many projects; the rest are counted, so a crowded cell stays readable.
 MAX_IN_CELL: Final = 8
+# A column shows this many cards, the rest counted, so a 10,000-project board stays small.
+MAX_CARDS: Final = 200
 NOT_QUALIFIED: Final = "not qualified"
 
 
@@ -40,6 +42,7 @@ class Column:
 
     title: str
     cards: tuple[Card, ...]
+    total: int = 0  # projects at this stage, shown or not
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class BoardView:
     facets: tuple[Facet, ...]
     total: int
     links: tuple[Link, ...]
+    list_link: Link
 
 
 @dataclass(frozen=True)
@@ -133,7 +137,13 @@ def board_page(lookup: Lookup) -> Page:
             tuple(h for h, b in HEALTH_BADGES.items() if any(c.health == b for c in cards)),
         ),
     )
-    view = BoardView(columns, facets, len(cards), _views(BOARD))
+    view = BoardView(
+        columns,
+        facets,
+        len(lookup.data.projects),
+        _views(BOARD),
+        Link(PROJECTS, "the project list"),
+    )
     return Page(
         BOARD,
         "board.html",
