@@ -90,7 +90,9 @@ def lint(
     """
     from govern_as_code.commands.assess import LintRequest, assess
 
-    request = LintRequest(check_repo(repo), base=base, today=_day(today), offline=offline)
+    request = LintRequest(
+        check_repo(repo), base=base, today=_day(today), offline=offline, governance_history=False
+    )
     result = assess(request)
     _say_base(result)
     if summary is not None:

@@ -51,6 +51,8 @@ class LintRequest:
     only_paths: Sequence[str] | None = None  # check-deploy: gate only these manifests
     offline: bool = False  # forge evidence from the cache only
     environ: Mapping[str, str] | None = None  # the CI's variables; None: the process's own
+    # The report's stage evidence and governance changes; the gate needs neither.
+    governance_history: bool = True
 
 
 @dataclass
@@ -115,19 +117,24 @@ def assess(request: LintRequest) -> Assessment:
         )
         evidence = collect_all(providers, evidence_request)
         history = history_facts(repo, head, portfolio, trust, verifier)
-        log = governance_log(repo, head, portfolio, trust, verifier)
+        log = (
+            governance_log(repo, head, portfolio, trust, verifier)
+            if request.governance_history
+            else None
+        )
     finally:
         verifier.close()
     context = RuleContext(portfolio, trust, today, evidence, history, ignore)
     as_of = _commit_time(repo, head) if request.at else None
     assessment = _finish(context, request, revision=head, as_of=as_of)
     assessment.base = trusted
-    assessment.status = replace(
-        assessment.status,
-        stage_events=_stage_events(context, log),
-        history_events=log.events,
-        commit_url=commit_url(remote_url(repo)),
-    )
+    if log is not None:
+        assessment.status = replace(
+            assessment.status,
+            stage_events=_stage_events(context, log),
+            history_events=log.events,
+            commit_url=commit_url(remote_url(repo)),
+        )
     return assessment
 
 

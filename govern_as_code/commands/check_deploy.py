@@ -100,6 +100,7 @@ def check_deploy(request: CheckDeployRequest) -> CheckDeployResult:
             today=request.today,
             only_paths=relative,
             offline=request.offline,
+            governance_history=False,
         )
     )
     gated = {g.deployment for g in result.report.gates}
