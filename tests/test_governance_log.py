@@ -110,6 +110,16 @@ def test_completion_is_vouched_for_by_the_commit_that_set_it(demo: DemoResult) -
     assert event.signer_fingerprint.startswith("SHA256:")
 
 
+def test_either_yaml_reader_spells_a_completion_the_same(demo: DemoResult) -> None:
+    _complete(demo, "ideation", "in-progress", "priya-natarajan")
+    setting = _commit(demo, "priya-natarajan", "Complete ideation")
+    # An asterisk sends this revision through the strict reader; the completion is unchanged.
+    _edit(demo, PROJECT, "- id: qualification\n", "- id: qualification\n      # a * b\n")
+    _commit(demo, "amira-haddad", "Note")
+    event = _stage(_assess(demo), "ideation")
+    assert event.commit == setting and event.verification == "verified"
+
+
 def test_a_completion_signed_by_someone_else_says_so(demo: DemoResult) -> None:
     _complete(demo, "ideation", "in-progress", "priya-natarajan")
     _commit(demo, "priya-natarajan", "Complete ideation")

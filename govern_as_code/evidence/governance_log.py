@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import yaml
@@ -261,9 +261,25 @@ def _stages(data: Any) -> dict[str, StageRecord]:
             found[str(stage["id"])] = (
                 str(stage.get("status")),
                 None if stage.get("completedBy") is None else str(stage["completedBy"]),
-                None if stage.get("completedOn") is None else str(stage["completedOn"]),
+                _moment(stage.get("completedOn")),
             )
     return found
+
+
+def _moment(value: Any) -> str | None:
+    """A timestamp in one spelling, whichever loader read it (text or a datetime)."""
+    if value is None:
+        return None
+    moment = value
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    if isinstance(moment, datetime):
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return aware.astimezone(UTC).isoformat()
+    return str(moment)
 
 
 def _qualification(data: Any) -> tuple[Any, ...] | None:
