@@ -15,7 +15,7 @@ from govern_as_code.documents.kinds import ApprovalDocument, ProjectDocument
 from govern_as_code.errors import GitError
 from govern_as_code.evidence.commit_links import commit_url
 from govern_as_code.evidence.commit_object import split_signed_commit
-from govern_as_code.evidence.governance_log import GovernanceLog, StageCompletion, governance_log
+from govern_as_code.evidence.governance_log import GovernanceLog, governance_log, with_commit
 from govern_as_code.evidence.history import history_facts
 from govern_as_code.evidence.provider import EvidenceRequest, collect_all
 from govern_as_code.evidence.signed_commits import SignatureVerifier
@@ -262,48 +262,9 @@ def _stage_events(context: RuleContext, log: GovernanceLog | None = None) -> tup
                 event = StageEvent(
                     project.metadata.id, stage.id, stage.completedBy, stage.completedOn
                 )
-                found = log.completions.get((project.metadata.id, stage.id)) if log else None
-                events.append(_with_commit(event, found) if log else event)
+                events.append(with_commit(event, log) if log else event)
     return tuple(
         sorted(
             events, key=lambda e: (e.completed_on or datetime.min.replace(tzinfo=UTC), e.project)
         )
     )
-
-
-def _with_commit(event: StageEvent, found: StageCompletion | None) -> StageEvent:
-    """The completion with the commit that recorded it, verified like an approval."""
-    if found is None or not _same_completion(found, event):
-        return replace(event, detail="the completion is not committed")
-    signed = found.signed
-    verification = signed.verification
-    detail = signed.detail
-    if verification == "verified" and signed.signer != event.completed_by:
-        # A commit signed by one person cannot vouch that another completed the stage.
-        verification = "other signer"
-        detail = f"signed by {signed.signer}, not by the completer"
-    return replace(
-        event,
-        commit=found.commit,
-        commit_time=found.time,
-        signer=signed.signer,
-        signer_fingerprint=signed.fingerprint,
-        verification=verification,
-        detail=detail,
-    )
-
-
-def _same_completion(found: StageCompletion, event: StageEvent) -> bool:
-    """Whether the committed record is what the assessed document says (not a local edit)."""
-    _, by, on = found.record
-    if by != event.completed_by:
-        return False
-    if on is None or event.completed_on is None:
-        return on is None and event.completed_on is None
-    try:
-        committed = datetime.fromisoformat(on.replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    if committed.tzinfo is None:
-        committed = committed.replace(tzinfo=UTC)
-    return committed == event.completed_on

@@ -8,7 +8,7 @@ blobs are read in one batch and compared old against new. Nothing here runs git 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +20,7 @@ from govern_as_code.evidence.signed_commits import CommitSignature, SignatureVer
 from govern_as_code.git import BlobChange, Repository
 from govern_as_code.portfolio.model import Portfolio
 from govern_as_code.portfolio.trust import TrustRoot
-from govern_as_code.results import HistoryEvent, HistoryKind, Verification
+from govern_as_code.results import HistoryEvent, HistoryKind, StageEvent, Verification
 
 _FAST: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _WATCHED = ("Project", "ModelVersion", "Deployment", "Policy", "Portfolio")
@@ -112,6 +112,45 @@ def governance_log(
         for kind, _, subject, what, change in reversed(walk.events)
     )
     return GovernanceLog(completions, events)
+
+
+def with_commit(event: StageEvent, log: GovernanceLog) -> StageEvent:
+    """The completion with the commit that recorded it, verified like an approval."""
+    found = log.completions.get((event.project, event.stage))
+    if found is None or not _same_completion(found, event):
+        return replace(event, detail="the completion is not committed")
+    signed = found.signed
+    verification = signed.verification
+    detail = signed.detail
+    if verification == "verified" and signed.signer != event.completed_by:
+        # A commit signed by one person cannot vouch that another completed the stage.
+        verification = "other signer"
+        detail = f"signed by {signed.signer}, not by the completer"
+    return replace(
+        event,
+        commit=found.commit,
+        commit_time=found.time,
+        signer=signed.signer,
+        signer_fingerprint=signed.fingerprint,
+        verification=verification,
+        detail=detail,
+    )
+
+
+def _same_completion(found: StageCompletion, event: StageEvent) -> bool:
+    """Whether the committed record is what the assessed document says (not a local edit)."""
+    _, by, on = found.record
+    if by != event.completed_by:
+        return False
+    if on is None or event.completed_on is None:
+        return on is None and event.completed_on is None
+    try:
+        committed = datetime.fromisoformat(on.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    if committed.tzinfo is None:
+        committed = committed.replace(tzinfo=UTC)
+    return committed == event.completed_on
 
 
 def _folder(path: str) -> str:
