@@ -13,6 +13,11 @@ from typing import Literal
 from govern_as_code.problems import LintReport
 
 ApprovalState = Literal["current", "stale", "expired", "unverified"]
+# How a commit vouches for what it changed: signed by a trusted Person's key ("verified"),
+# by someone other than the person the document names ("other signer"), with a signature
+# that verifies to no trusted key ("unverified"), or not signed or not committed at all.
+Verification = Literal["verified", "other signer", "unverified", "unsigned"]
+HistoryKind = Literal["promotion", "retirement", "deployment", "qualification", "policy"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,31 @@ class StageEvent:
     stage: str
     completed_by: str | None
     completed_on: datetime | None
+    # The commit that recorded the completion as it stands, and who signed it.
+    commit: str | None = None
+    commit_time: datetime | None = None
+    signer: str | None = None
+    signer_fingerprint: str | None = None
+    verification: Verification = "unsigned"
+    detail: str = ""  # why it is not verified, or who signed it instead
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """A governance change read from history: a promotion, a retirement, a deployment,
+    qualification or policy change, with the commit that made it and who signed it."""
+
+    kind: HistoryKind
+    subject: str  # a version, project, deployment path or policy id
+    what: str
+    time: datetime  # committer time
+    commit: str
+    author: str
+    path: str
+    signer: str | None = None
+    signer_fingerprint: str | None = None
+    verification: Verification = "unsigned"
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,3 +102,5 @@ class PortfolioStatus:
     drift_limits: DriftLimits | None = None
     # When each deployment manifest (by path) last changed in the history: "deployed since".
     deployed_since: Mapping[str, datetime] = field(default_factory=dict)
+    history_events: tuple[HistoryEvent, ...] = ()
+    commit_url: str | None = None  # the forge's web address of a commit, without the id

@@ -14,7 +14,9 @@ from govern_as_code.commands.deployed_since import deployed_since
 from govern_as_code.commands.providers import build_providers
 from govern_as_code.documents.kinds import ApprovalDocument, ProjectDocument
 from govern_as_code.errors import GitError
+from govern_as_code.evidence.commit_links import commit_url
 from govern_as_code.evidence.commit_object import split_signed_commit
+from govern_as_code.evidence.governance_log import GovernanceLog, governance_log, with_commit
 from govern_as_code.evidence.history import history_facts
 from govern_as_code.evidence.provider import EvidenceRequest, collect_all
 from govern_as_code.evidence.signed_commits import SignatureVerifier
@@ -22,7 +24,7 @@ from govern_as_code.gate.judge import judge_approvals
 from govern_as_code.gate.model import GateVerdict
 from govern_as_code.gate.options import GateOptions
 from govern_as_code.gate.verdict import evaluate
-from govern_as_code.git import Repository
+from govern_as_code.git import Repository, remote_url
 from govern_as_code.portfolio import LoadOptions, Portfolio, load_portfolio
 from govern_as_code.portfolio.base import TrustedBase, find_trusted_base, resolve_at
 from govern_as_code.portfolio.ignore import (
@@ -51,8 +53,9 @@ class LintRequest:
     only_paths: Sequence[str] | None = None  # check-deploy: gate only these manifests
     offline: bool = False  # forge evidence from the cache only
     environ: Mapping[str, str] | None = None  # the CI's variables; None: the process's own
-    # The report's "deployed since" costs a `git log` over every manifest: only when shown.
-    deployment_times: bool = False
+    # What only the report shows costs walks of the history: "deployed since", the stage
+    # completions' commits and the governance changes. The gate needs none of them.
+    report_history: bool = False
 
 
 @dataclass
@@ -117,15 +120,27 @@ def assess(request: LintRequest) -> Assessment:
         )
         evidence = collect_all(providers, evidence_request)
         history = history_facts(repo, head, portfolio, trust, verifier)
+        log = (
+            governance_log(repo, head, portfolio, trust, verifier)
+            if request.report_history
+            else None
+        )
     finally:
         verifier.close()
     context = RuleContext(portfolio, trust, today, evidence, history, ignore)
     as_of = _commit_time(repo, head) if request.at else None
     assessment = _finish(context, request, revision=head, as_of=as_of)
-    if request.deployment_times:
+    if request.report_history:
         since = deployed_since(repo, head, portfolio)
         assessment.status = replace(assessment.status, deployed_since=since)
     assessment.base = trusted
+    if log is not None:
+        assessment.status = replace(
+            assessment.status,
+            stage_events=_stage_events(context, log),
+            history_events=log.events,
+            commit_url=commit_url(remote_url(repo)),
+        )
     return assessment
 
 
@@ -254,14 +269,15 @@ def _review_checks(
     return tuple(checks)
 
 
-def _stage_events(context: RuleContext) -> tuple[StageEvent, ...]:
+def _stage_events(context: RuleContext, log: GovernanceLog | None = None) -> tuple[StageEvent, ...]:
     events = []
     for _, project in context.portfolio.models("Project", ProjectDocument):
         for stage in project.spec.stages:
             if stage.status == "complete":
-                events.append(
-                    StageEvent(project.metadata.id, stage.id, stage.completedBy, stage.completedOn)
+                event = StageEvent(
+                    project.metadata.id, stage.id, stage.completedBy, stage.completedOn
                 )
+                events.append(with_commit(event, log) if log else event)
     return tuple(
         sorted(
             events, key=lambda e: (e.completed_on or datetime.min.replace(tzinfo=UTC), e.project)

@@ -16,6 +16,7 @@ from govern_as_code.report.data import (
     ApprovalRec,
     CommentRec,
     DeploymentRec,
+    HistoryEventRec,
     ModelRec,
     PersonRec,
     ProblemSummary,
@@ -66,6 +67,9 @@ def merge(parts: Sequence[ReportData], name: str | None = None) -> ReportData:
             overdue=tuple(x for p in prefixed for x in p.problems.overdue),
         ),
         sources=tuple(p.name for p in parts),
+        history_events=tuple(x for p in prefixed for x in p.history_events),
+        # One forge link base serves every part only when they all come from the same repo.
+        commit_url=next(iter(bases)) if len(bases := {p.commit_url for p in parts}) == 1 else None,
     )
 
 
@@ -110,7 +114,10 @@ def _prefixed(data: ReportData, prefix: str) -> ReportData:
         return replace(d, path=f(d.path), subject=o(d.subject))
 
     def event(e: StageEventRec) -> StageEventRec:
-        return replace(e, project=f(e.project), completed_by=o(e.completed_by))
+        return replace(e, project=f(e.project), completed_by=o(e.completed_by), signer=o(e.signer))
+
+    def change(e: HistoryEventRec) -> HistoryEventRec:
+        return replace(e, subject=f(e.subject), path=f(e.path), signer=o(e.signer))
 
     return replace(
         data,
@@ -126,6 +133,7 @@ def _prefixed(data: ReportData, prefix: str) -> ReportData:
         approvals=tuple(map(approval, data.approvals)),
         deployments=tuple(map(deployment, data.deployments)),
         stage_events=tuple(map(event, data.stage_events)),
+        history_events=tuple(map(change, data.history_events)),
         problems=replace(
             data.problems,
             overdue=tuple(

@@ -26,6 +26,7 @@ from govern_as_code.report.data import (
     DeploymentRec,
     DriftRec,
     GateState,
+    HistoryEventRec,
     InitiativeRec,
     ModelRec,
     OverdueRec,
@@ -112,6 +113,30 @@ def collect(portfolio: Portfolio, status: PortfolioStatus, name: str | None = No
         deployments=_deployments(portfolio, status.report.gates, status.deployed_since),
         stage_events=_stage_events(status, projects),
         problems=_problems(status),
+        history_events=_history_events(status),
+        commit_url=status.commit_url,
+    )
+
+
+def _history_events(status: PortfolioStatus) -> tuple[HistoryEventRec, ...]:
+    # History is walked from the assessed revision; a commit dated after the as-of moment
+    # (a clock set wrong, a rebase) still shows nothing the reader did not ask for.
+    return tuple(
+        HistoryEventRec(
+            e.kind,
+            e.subject,
+            e.what,
+            e.time,
+            e.commit,
+            e.author,
+            e.path,
+            e.signer,
+            e.signer_fingerprint,
+            e.verification,
+            e.detail,
+        )
+        for e in status.history_events
+        if status.as_of is None or e.time <= status.as_of
     )
 
 
@@ -248,7 +273,18 @@ def _stage_events(
     status: PortfolioStatus, projects: tuple[ProjectRec, ...]
 ) -> tuple[StageEventRec, ...]:
     events = [
-        StageEventRec(e.project, e.stage, e.completed_by, e.completed_on)
+        StageEventRec(
+            e.project,
+            e.stage,
+            e.completed_by,
+            e.completed_on,
+            e.commit,
+            e.commit_time,
+            e.signer,
+            e.signer_fingerprint,
+            e.verification,
+            e.detail,
+        )
         for e in status.stage_events
     ]
     seen = {(e.project, e.stage) for e in events}

@@ -197,6 +197,29 @@ class StageEventRec:
     stage: str
     completed_by: str | None
     completed_on: datetime | None
+    commit: str | None = None
+    commit_time: datetime | None = None
+    signer: str | None = None
+    signer_fingerprint: str | None = None
+    verification: str = "unsigned"  # verified | other signer | unverified | unsigned
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class HistoryEventRec:
+    """A governance change read from history (a `HistoryEvent`, portable)."""
+
+    kind: str  # promotion | retirement | deployment | qualification | policy
+    subject: str
+    what: str
+    time: datetime
+    commit: str
+    author: str
+    path: str
+    signer: str | None = None
+    signer_fingerprint: str | None = None
+    verification: str = "unsigned"
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -245,3 +268,5 @@ class ReportData:
     stage_events: tuple[StageEventRec, ...] = ()
     problems: ProblemSummary = field(default_factory=ProblemSummary)
     sources: tuple[str, ...] = ()  # the portfolios an aggregated report was built from
+    history_events: tuple[HistoryEventRec, ...] = ()
+    commit_url: str | None = None  # the forge's web address of a commit, without the id

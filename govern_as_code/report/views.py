@@ -29,6 +29,7 @@ from govern_as_code.report.paths import (
     model_page,
 )
 from govern_as_code.report.views_audit import audit_pages, deployment_pages
+from govern_as_code.report.views_board import board_pages
 from govern_as_code.report.views_initiatives import initiative_pages
 from govern_as_code.report.views_models import model_pages, registry_pages
 from govern_as_code.report.views_projects import project_list_pages, project_pages
@@ -220,6 +221,7 @@ def build_pages(data: ReportData) -> Iterator[Page]:
     yield from initiative_pages(lookup)
     yield from project_list_pages(lookup)
     yield from project_pages(lookup)
+    yield from board_pages(lookup)
     yield from registry_pages(lookup)
     yield from model_pages(lookup)
     yield from deployment_pages(lookup)

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from govern_as_code.report.data import ProjectRec, QualificationRec
+from govern_as_code.report.evidence_view import StageEvidence, stage_evidence
 from govern_as_code.report.lookup import (
     STAGE_BADGES,
     Badge,
@@ -76,6 +77,7 @@ class StageView:
     completed_by: str
     completed_on: str
     comments: tuple[CommentView, ...]
+    evidence: StageEvidence | None = None
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,7 @@ def project_view(lookup: Lookup, p: ProjectRec) -> ProjectView:
                     CommentView(lookup.person(c.by), when(c.on), c.text)
                     for c in (s.comments if s else ())
                 ),
+                stage_evidence(lookup, p.id, sid) if s and s.status == "complete" else None,
             )
         )
     q = p.qualification

@@ -7,7 +7,13 @@ from pathlib import Path
 from browser.report_fixtures import DIGEST, WHEN, _doc, write
 from govern_as_code.portfolio import Portfolio, load_portfolio, open_source
 from govern_as_code.problems import GateResult, Level, LintReport, Problem
-from govern_as_code.results import ApprovalCheck, DriftLimits, PortfolioStatus, StageEvent
+from govern_as_code.results import (
+    ApprovalCheck,
+    DriftLimits,
+    HistoryEvent,
+    PortfolioStatus,
+    StageEvent,
+)
 
 # Every way we know of to run a script from text that ends up in HTML, SVG or a URL.
 SCRIPT = "<script>window.__pwned=1</script>"
@@ -176,11 +182,29 @@ def load_hostile(root: Path) -> tuple[Portfolio, PortfolioStatus]:
             WHEN,
         ),
     )
-    events = (StageEvent("pwn", HOSTILE, HOSTILE, WHEN),)
+    events = (
+        StageEvent("pwn", HOSTILE, HOSTILE, WHEN),
+        StageEvent(
+            "pwn", "x", "eve", WHEN, HOSTILE, WHEN, HOSTILE, HOSTILE, "other signer", HOSTILE
+        ),
+    )
+    changes = tuple(
+        HistoryEvent(kind, HOSTILE, HOSTILE, WHEN, HOSTILE, HOSTILE, HOSTILE, HOSTILE, HOSTILE)
+        for kind in ("promotion", "deployment", "qualification", "policy")
+    )
     problem = Problem(
         "x.yaml", 1, 1, "revalidation-due", HOSTILE, subject=HOSTILE, level=Level.WARNING
     )
     report = LintReport((problem,), len(portfolio.documents), gates=gates)
     # A limit the hostile drift figure crosses, so its name reaches the drift warning too.
-    limits = DriftLimits(0.15)
-    return portfolio, PortfolioStatus(report, approvals, events, HOSTILE, WHEN, limits)
+    status = PortfolioStatus(
+        report,
+        approvals,
+        events,
+        HOSTILE,
+        WHEN,
+        drift_limits=DriftLimits(0.15),
+        history_events=changes,
+        commit_url=HOSTILE,
+    )
+    return portfolio, status
