@@ -6,7 +6,7 @@ This is what the HTML report and `gac export` show; `assess.py` produces it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from govern_as_code.problems import LintReport
@@ -31,6 +31,7 @@ class ApprovalCheck:
     commit: str | None = None
     commit_time: datetime | None = None
     review_url: str | None = None  # a pull-request review that counted
+    comment: str = ""
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,29 @@ class StageEvent:
     stage: str
     completed_by: str | None
     completed_on: datetime | None
+
+
+@dataclass(frozen=True)
+class NeededRole:
+    """A role a version still needs signed: who can give it, why, and who holds it but cannot."""
+
+    role: str
+    people: tuple[str, ...] = ()
+    note: str = ""
+    excluded: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SignoffStatus:
+    """What a version's risk tier requires, and (when a protected deployment gates it) how the
+    gate filled each role and what it still needs. `required` lists the final role last."""
+
+    subject: str
+    required: tuple[str, ...] = ()
+    gated: bool = False
+    assignment: tuple[tuple[str, str], ...] = ()  # (role, reviewer) the gate counted
+    needed: tuple[NeededRole, ...] = ()
+    verified_by: tuple[tuple[str, str], ...] = ()  # (role, how it was verified)
 
 
 @dataclass(frozen=True)
@@ -55,3 +79,6 @@ class PortfolioStatus:
     stage_events: tuple[StageEvent, ...] = ()
     revision: str | None = None
     as_of: datetime | None = None
+    # Added for the report's findings and sign-off matrix (issue 12).
+    signoffs: tuple[SignoffStatus, ...] = ()
+    today: date | None = None  # the date the time-based rules were judged against

@@ -11,7 +11,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from govern_as_code.commands.providers import build_providers
-from govern_as_code.documents.kinds import ApprovalDocument, ProjectDocument
+from govern_as_code.documents.kinds import (
+    ApprovalDocument,
+    ModelDocument,
+    ModelVersionDocument,
+    ProjectDocument,
+)
 from govern_as_code.errors import GitError
 from govern_as_code.evidence.commit_object import split_signed_commit
 from govern_as_code.evidence.history import history_facts
@@ -20,6 +25,7 @@ from govern_as_code.evidence.signed_commits import SignatureVerifier
 from govern_as_code.gate.judge import judge_approvals
 from govern_as_code.gate.model import GateVerdict
 from govern_as_code.gate.options import GateOptions
+from govern_as_code.gate.tiers import strictest_tier
 from govern_as_code.gate.verdict import evaluate
 from govern_as_code.git import Repository
 from govern_as_code.portfolio import LoadOptions, Portfolio, load_portfolio
@@ -33,7 +39,13 @@ from govern_as_code.portfolio.ignore import (
 from govern_as_code.portfolio.sources import RevisionSource, WorktreeSource
 from govern_as_code.portfolio.trust import TrustRoot
 from govern_as_code.problems import GateResult, LintReport
-from govern_as_code.results import ApprovalCheck, PortfolioStatus, StageEvent
+from govern_as_code.results import (
+    ApprovalCheck,
+    NeededRole,
+    PortfolioStatus,
+    SignoffStatus,
+    StageEvent,
+)
 from govern_as_code.rules.base import RuleContext
 from govern_as_code.rules.engine import gated_deployments, run_rules
 from govern_as_code.rules.policy import GATE_RULE, resolve_policy
@@ -181,6 +193,8 @@ def _finish(
         _stage_events(context),
         revision,
         as_of,
+        signoffs=_signoffs(context, gate_options, verdicts),
+        today=context.today,
     )
     return Assessment(context.portfolio, context.trust, context, report, status, verdicts)
 
@@ -197,6 +211,36 @@ def _approval_checks(context: RuleContext, options: GateOptions) -> tuple[Approv
     for subject in subjects:
         checks.extend(j.as_check() for j in judge_approvals(context, subject, options.maxAgeDays))
     return tuple(checks)
+
+
+def _signoffs(
+    context: RuleContext, options: GateOptions, verdicts: dict[str, GateVerdict]
+) -> tuple[SignoffStatus, ...]:
+    """Each version's required roles by its (strictest) risk tier, with the gate's verdict
+    where a protected deployment gates it: what the report's sign-off matrix shows."""
+    statuses = []
+    for document, version in context.portfolio.models("ModelVersion", ModelVersionDocument):
+        model = context.portfolio.get("Model", version.spec.model)
+        required: tuple[str, ...] = ()
+        if model is not None and isinstance(model.model, ModelDocument):
+            roles = options.roles.get(strictest_tier(context, model.model), [])
+            required = (*roles, options.finalRole)
+        verdict = verdicts.get(document.id)
+        statuses.append(
+            SignoffStatus(
+                document.id,
+                required,
+                verdict is not None,
+                tuple(verdict.assignment.items()) if verdict else (),
+                tuple(
+                    NeededRole(n.role, n.people, n.note, n.excluded) for n in verdict.needed
+                )
+                if verdict
+                else (),
+                tuple(verdict.verified_by.items()) if verdict else (),
+            )
+        )
+    return tuple(statuses)
 
 
 def _signoff_lines(verdict: GateVerdict) -> tuple[str, ...]:

@@ -16,11 +16,12 @@ from govern_as_code.report.data import (
     ApprovalRec,
     CommentRec,
     DeploymentRec,
+    FindingRec,
     ModelRec,
-    PersonRec,
     ProblemSummary,
     ProjectRec,
     ReportData,
+    SignoffRec,
     StageEventRec,
     StageRec,
     VersionRec,
@@ -66,6 +67,11 @@ def merge(parts: Sequence[ReportData], name: str | None = None) -> ReportData:
             overdue=tuple(x for p in prefixed for x in p.problems.overdue),
         ),
         sources=tuple(p.name for p in parts),
+        findings=tuple(x for p in prefixed for x in p.findings),
+        signoffs=tuple(x for p in prefixed for x in p.signoffs),
+        assessed_on=max(dates)
+        if (dates := [p.assessed_on for p in parts if p.assessed_on])
+        else None,
     )
 
 
@@ -112,9 +118,26 @@ def _prefixed(data: ReportData, prefix: str) -> ReportData:
     def event(e: StageEventRec) -> StageEventRec:
         return replace(e, project=f(e.project), completed_by=o(e.completed_by))
 
+    def finding(x: FindingRec) -> FindingRec:
+        return replace(
+            x,
+            path=f(x.path) if x.path else "",
+            subject=f(x.subject) if x.subject else "",
+            document=f(x.document) if x.document else "",
+            actors=tuple(map(f, x.actors)),
+        )
+
+    def signoff(x: SignoffRec) -> SignoffRec:
+        return replace(
+            x,
+            subject=f(x.subject),
+            filled={role: f(who) for role, who in x.filled.items()},
+            needed=tuple(replace(n, people=tuple(map(f, n.people))) for n in x.needed),
+        )
+
     return replace(
         data,
-        people=tuple(PersonRec(f(p.id), p.name, p.department) for p in data.people),
+        people=tuple(replace(p, id=f(p.id)) for p in data.people),
         initiatives=tuple(
             replace(i, id=f(i.id), owner=f(i.owner), sponsors=tuple(map(f, i.sponsors)))
             for i in data.initiatives
@@ -126,6 +149,8 @@ def _prefixed(data: ReportData, prefix: str) -> ReportData:
         approvals=tuple(map(approval, data.approvals)),
         deployments=tuple(map(deployment, data.deployments)),
         stage_events=tuple(map(event, data.stage_events)),
+        findings=tuple(map(finding, data.findings)),
+        signoffs=tuple(map(signoff, data.signoffs)),
         problems=replace(
             data.problems,
             overdue=tuple(

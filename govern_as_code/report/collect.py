@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from dataclasses import replace
 
+from govern_as_code.documents.key_identity import key_fingerprint
 from govern_as_code.documents.kinds import (
     InitiativeDocument,
     ModelDocument,
@@ -24,18 +26,22 @@ from govern_as_code.report.data import (
     DriftRec,
     GateState,
     InitiativeRec,
+    KeyRec,
     ModelRec,
+    NeedRec,
     OverdueRec,
     PersonRec,
     ProblemSummary,
     ProjectRec,
     QualificationRec,
     ReportData,
+    SignoffRec,
     StageEventRec,
     StageRec,
     VersionRec,
     WorkflowRec,
 )
+from govern_as_code.report.findings import build_findings
 from govern_as_code.results import PortfolioStatus
 
 # Dataiku's "metric to focus": a model may name the metric its versions are compared on.
@@ -62,14 +68,11 @@ def collect(portfolio: Portfolio, status: PortfolioStatus, name: str | None = No
     projects = tuple(
         _project(d.path, m, stage_titles) for d, m in portfolio.models("Project", ProjectDocument)
     )
-    return ReportData(
+    data = ReportData(
         name=name or portfolio_name(portfolio),
         revision=status.revision or portfolio.revision,
         as_of=status.as_of,
-        people=tuple(
-            PersonRec(d.id, m.spec.name, m.spec.department)
-            for d, m in portfolio.models("Person", PersonDocument)
-        ),
+        people=tuple(_person(m) for _, m in portfolio.models("Person", PersonDocument)),
         initiatives=tuple(
             InitiativeRec(
                 d.id,
@@ -102,12 +105,45 @@ def collect(portfolio: Portfolio, status: PortfolioStatus, name: str | None = No
                 a.commit_time,
                 a.review_url,
                 a.path,
+                a.comment,
             )
             for a in status.approvals
         ),
         deployments=_deployments(portfolio, status.report.gates),
         stage_events=_stage_events(status, projects),
         problems=_problems(status),
+        signoffs=tuple(
+            SignoffRec(
+                s.subject,
+                s.required,
+                s.gated,
+                dict(s.assignment),
+                tuple(NeedRec(n.role, n.people, n.note, n.excluded) for n in s.needed),
+                dict(s.verified_by),
+            )
+            for s in status.signoffs
+        ),
+        assessed_on=status.today,
+    )
+    documents = {d.path: (d.kind, d.id) for d in portfolio.documents}
+    findings = build_findings(data, status.report.problems, status.report.gates, documents)
+    return replace(data, findings=findings)
+
+
+def _person(doc: PersonDocument) -> PersonRec:
+    spec = doc.spec
+    return PersonRec(
+        doc.metadata.id,
+        spec.name,
+        spec.department,
+        doc.metadata.title or "",
+        tuple(spec.roles),
+        tuple(
+            KeyRec(k.type, key_fingerprint(k.type, k.publicKey), k.validAfter, k.validBefore)
+            for k in spec.keys
+        ),
+        spec.status,
+        spec.departedOn,
     )
 
 
