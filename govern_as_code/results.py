@@ -82,3 +82,5 @@ class PortfolioStatus:
     # Added for the report's findings and sign-off matrix (issue 12).
     signoffs: tuple[SignoffStatus, ...] = ()
     today: date | None = None  # the date the time-based rules were judged against
+    # subject -> when a gated deployment manifest first named it (from history)
+    deployed_since: tuple[tuple[str, datetime], ...] = ()

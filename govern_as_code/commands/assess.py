@@ -6,7 +6,7 @@ This is the core behind `gac lint`, `gac check-deploy` and `gac report`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from govern_as_code.documents.kinds import (
 )
 from govern_as_code.errors import GitError
 from govern_as_code.evidence.commit_object import split_signed_commit
+from govern_as_code.evidence.deployed_since import deployed_since
 from govern_as_code.evidence.history import history_facts
 from govern_as_code.evidence.provider import EvidenceRequest, collect_all
 from govern_as_code.evidence.signed_commits import SignatureVerifier
@@ -131,6 +132,9 @@ def assess(request: LintRequest) -> Assessment:
     as_of = _commit_time(repo, head) if request.at else None
     assessment = _finish(context, request, revision=head, as_of=as_of)
     assessment.base = trusted
+    gated = [d for d in portfolio.deployments() if trust.settings.gates(d.environment, d.path)]
+    since = deployed_since(repo, head, gated)
+    assessment.status = replace(assessment.status, deployed_since=tuple(sorted(since.items())))
     return assessment
 
 
@@ -232,9 +236,7 @@ def _signoffs(
                 required,
                 verdict is not None,
                 tuple(verdict.assignment.items()) if verdict else (),
-                tuple(
-                    NeededRole(n.role, n.people, n.note, n.excluded) for n in verdict.needed
-                )
+                tuple(NeededRole(n.role, n.people, n.note, n.excluded) for n in verdict.needed)
                 if verdict
                 else (),
                 tuple(verdict.verified_by.items()) if verdict else (),

@@ -120,6 +120,7 @@ def collect(portfolio: Portfolio, status: PortfolioStatus, name: str | None = No
                 dict(s.assignment),
                 tuple(NeedRec(n.role, n.people, n.note, n.excluded) for n in s.needed),
                 dict(s.verified_by),
+                dict(status.deployed_since).get(s.subject),
             )
             for s in status.signoffs
         ),

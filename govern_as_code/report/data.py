@@ -273,6 +273,7 @@ class SignoffRec:
     filled: dict[str, str] = field(default_factory=dict)  # role -> reviewer the gate counted
     needed: tuple[NeedRec, ...] = ()
     verified_by: dict[str, str] = field(default_factory=dict)
+    deployed_since: datetime | None = None  # when a gated manifest first named it
 
 
 @dataclass(frozen=True)

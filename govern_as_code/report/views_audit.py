@@ -15,6 +15,7 @@ from govern_as_code.report.lookup import (
     Page,
     approval_badge,
     badge,
+    health_badges,
     short,
     when,
 )
@@ -47,6 +48,7 @@ class DeploymentRow:
     foreign: bool
     gate: Badge
     reasons: tuple[str, ...]
+    health: tuple[Badge, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ def _deployment_row(lookup: Lookup, d: DeploymentRec) -> DeploymentRow:
         foreign=d.foreign,
         gate=badge(GATE_BADGES, d.gate),
         reasons=d.reasons,
+        health=health_badges(lookup.health.deployment(d)),
     )
 
 

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from govern_as_code.report import figures
 from govern_as_code.report.data import ApprovalRec, ModelRec, VersionRec
+from govern_as_code.report.findings import ref
 from govern_as_code.report.lookup import (
     DECISION_BADGES,
     VERSION_BADGES,
@@ -17,6 +18,7 @@ from govern_as_code.report.lookup import (
     Page,
     approval_badge,
     badge,
+    health_badges,
     short,
     when,
 )
@@ -31,6 +33,8 @@ from govern_as_code.report.paths import (
     paginate,
     version_anchor,
 )
+from govern_as_code.report.signoff import SignoffMatrix, signoff_matrix
+from govern_as_code.report.views_findings import FindingsBlock, findings_block
 
 RISK_TONES = {"low": "good", "medium": "info", "high": "warn", "critical": "bad"}
 RISK_ICONS = {"low": "▁", "medium": "▃", "high": "▅", "critical": "▇"}
@@ -57,6 +61,7 @@ class ApprovalView:
     commit: str
     review: ExternalLink | None
     detail: str
+    reviewer_link: Link | None = None
 
 
 def approval_view(lookup: Lookup, a: ApprovalRec) -> ApprovalView:
@@ -74,6 +79,7 @@ def approval_view(lookup: Lookup, a: ApprovalRec) -> ApprovalView:
         commit=short(a.commit),
         review=ExternalLink.of(a.review_url, "pull-request review") if a.review_url else None,
         detail=a.detail,
+        reviewer_link=lookup.person_link(a.reviewer),
     )
 
 
@@ -91,6 +97,7 @@ class ModelRow:
     versions: int
     production: Link | None
     challengers: tuple[Link, ...]
+    health: tuple[Badge, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,6 +140,8 @@ class VersionView:
     comparison_rows: tuple[MetricRow, ...]
     pending: str | None
     gate_reasons: tuple[str, ...]
+    signoff: SignoffMatrix | None = None
+    health: tuple[Badge, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,6 +158,9 @@ class ModelView:
     metric_rows: tuple[tuple[str, Badge, tuple[str, ...]], ...]
     production: Link | None
     focus: str | None
+    findings: FindingsBlock | None = None
+    owner_link: Link | None = None
+    health: tuple[Badge, ...] = ()
 
 
 def _fmt(value: float | None) -> str:
@@ -175,6 +187,7 @@ def model_row(lookup: Lookup, m: ModelRec) -> ModelRow:
             if v.status == "challenger"
             if (link := lookup.subject_link(v.id)) is not None
         ),
+        health=health_badges(lookup.health.model(m.id)),
     )
 
 
@@ -242,6 +255,8 @@ def model_view(lookup: Lookup, m: ModelRec) -> ModelView:
                     if d.gate == "blocked"
                     for r in d.reasons
                 ),
+                signoff=signoff_matrix(lookup, v),
+                health=health_badges(lookup.health.version(v.id)),
             )
         )
     return ModelView(
@@ -262,6 +277,9 @@ def model_view(lookup: Lookup, m: ModelRec) -> ModelView:
         ),
         production=lookup.subject_link(prod.id) if prod else None,
         focus=focus,
+        findings=findings_block(lookup, ref("model", m.id)),
+        owner_link=lookup.person_link(m.owner),
+        health=health_badges(lookup.health.model(m.id)),
     )
 
 
