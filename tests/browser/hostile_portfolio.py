@@ -7,7 +7,13 @@ from pathlib import Path
 from browser.report_fixtures import DIGEST, WHEN, _doc, write
 from govern_as_code.portfolio import Portfolio, load_portfolio, open_source
 from govern_as_code.problems import GateResult, Level, LintReport, Problem
-from govern_as_code.results import ApprovalCheck, PortfolioStatus, StageEvent
+from govern_as_code.results import (
+    ApprovalCheck,
+    NeededRole,
+    PortfolioStatus,
+    SignoffStatus,
+    StageEvent,
+)
 
 # Every way we know of to run a script from text that ends up in HTML, SVG or a URL.
 SCRIPT = "<script>window.__pwned=1</script>"
@@ -168,6 +174,7 @@ def load_hostile(root: Path) -> tuple[Portfolio, PortfolioStatus]:
             HOSTILE,
             HOSTILE,
             WHEN,
+            comment=HOSTILE,
         ),
     )
     events = (StageEvent("pwn", HOSTILE, HOSTILE, WHEN),)
@@ -175,4 +182,15 @@ def load_hostile(root: Path) -> tuple[Portfolio, PortfolioStatus]:
         "x.yaml", 1, 1, "revalidation-due", HOSTILE, subject=HOSTILE, level=Level.WARNING
     )
     report = LintReport((problem,), len(portfolio.documents), gates=gates)
-    return portfolio, PortfolioStatus(report, approvals, events, HOSTILE, WHEN)
+    # The sign-off matrix, the findings' actors and the people pages' "waiting for you".
+    signoffs = (
+        SignoffStatus(
+            "pwn-model@1",
+            ("risk-review", HOSTILE),
+            True,
+            needed=(NeededRole(HOSTILE, ("eve",), HOSTILE, (HOSTILE,)),),
+        ),
+    )
+    return portfolio, PortfolioStatus(
+        report, approvals, events, HOSTILE, WHEN, signoffs=signoffs, today=WHEN.date()
+    )
