@@ -24,7 +24,14 @@ from govern_as_code.report.data import (
 )
 from govern_as_code.report.export import from_dict, to_dict
 from govern_as_code.report.findings import PORTFOLIO, attach, build_findings, ref
-from govern_as_code.report.health import APPROVALS, BLOCKED, DRIFT, OVERDUE, HealthIndex
+from govern_as_code.report.health import (
+    APPROVALS,
+    BLOCKED,
+    DRIFT,
+    OVERDUE,
+    WAIVER,
+    HealthIndex,
+)
 from govern_as_code.report.lookup import Lookup
 from govern_as_code.report.signoff import signoff_matrix
 
@@ -287,3 +294,21 @@ def test_findings_round_trip_and_are_prefixed_when_aggregated() -> None:
         "production-requires-approvals"
     ]
     assert len(attached.of(ref("person", "test/ann"))) == 1
+
+
+def test_a_waived_problem_says_so_in_health() -> None:
+    data = _data()
+    waived = Problem(
+        VERSION_FILE,
+        18,
+        3,
+        "revalidation-due",
+        "churn-xgb@3 is 3 days overdue (waived until 2026-12-31 by Waiver/churn-reval)",
+        subject="churn-xgb@3",
+        level=Level.WARNING,
+    )
+    data = replace(data, findings=build_findings(data, [waived], (), DOCUMENTS))
+    assert data.findings[0].waiver == "churn-reval"
+    health = HealthIndex(data, attach(data))
+    assert health.version("churn-xgb@3") == (OVERDUE, WAIVER)
+    assert WAIVER in health.project("churn")

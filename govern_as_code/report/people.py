@@ -28,6 +28,9 @@ from govern_as_code.report.views_findings import FindingsBlock, findings_block
 from govern_as_code.report.views_models import ApprovalView, approval_view
 
 ACTIVE = Badge("✓", "active", "good")
+# A person's page lists at most this many of each (the latest); a reviewer of a large portfolio
+# may have signed thousands, which the audit trail lists in pages.
+MAX_LISTED = 100
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,9 @@ class PersonView:
     waiting: tuple[WaitingItem, ...]
     findings: FindingsBlock
     assessed_on: str
+    approvals_total: int = 0
+    stages_total: int = 0
+    waiting_total: int = 0
 
 
 def status_badge(p: PersonRec) -> Badge:
@@ -189,15 +195,21 @@ def people_pages(lookup: Lookup) -> Iterator[Page]:
             stages[e.completed_by].append(e)
     today = lookup.data.assessed_on
     for p in people:
+        mine, done, waits = given.get(p.id, []), stages.get(p.id, []), waiting.get(p.id, [])
         view = PersonView(
             person=p,
             status=status_badge(p),
             keys=tuple(_key(k, today) for k in p.keys),
-            approvals=tuple(approval_view(lookup, a) for a in given.get(p.id, [])),
-            stages=tuple(_stage(lookup, e.project, e.stage, e.completed_on) for e in stages[p.id]),
-            waiting=tuple(waiting.get(p.id, [])),
+            approvals=tuple(approval_view(lookup, a) for a in mine[-MAX_LISTED:]),
+            stages=tuple(
+                _stage(lookup, e.project, e.stage, e.completed_on) for e in done[-MAX_LISTED:]
+            ),
+            waiting=tuple(waits[:MAX_LISTED]),
             findings=findings_block(lookup, ref("person", p.id)),
             assessed_on=today.isoformat() if today else "",
+            approvals_total=len(mine),
+            stages_total=len(done),
+            waiting_total=len(waits),
         )
         yield Page(person_page(p.id), "person.html", p.name, "people", crumbs, view)
 

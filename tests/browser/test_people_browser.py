@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from browser.conftest import Demo, Watched, check_links
-from govern_as_code.report.data import KeyRec, PersonRec, ReportData
+from govern_as_code.report.data import ApprovalRec, KeyRec, PersonRec, ReportData
 from govern_as_code.report.site import write_site
 
 pytestmark = pytest.mark.browser
@@ -92,7 +92,24 @@ def _people_site(tmp_path: Path, count: int) -> Path:
         for n in range(count)
     )
     gone = replace(people[0], status="departed", departed_on=date(2026, 3, 31))
-    data = ReportData(name="People", people=(gone, *people[1:]), assessed_on=date(2026, 6, 1))
+    signed = tuple(
+        ApprovalRec(
+            f"m@{n}",
+            "risk-review",
+            "p0001",
+            "approved",
+            datetime(2026, 1, 1, tzinfo=UTC),
+            "current",
+            "signed commit",
+        )
+        for n in range(150)
+    )
+    data = ReportData(
+        name="People",
+        people=(gone, *people[1:]),
+        approvals=signed,
+        assessed_on=date(2026, 6, 1),
+    )
     site = tmp_path / "site"
     write_site(data, site)
     return site
@@ -119,4 +136,10 @@ def test_departed_people_are_shown_as_such_and_the_list_is_paged(
     keys = page.locator("section[aria-labelledby=keys-h]").inner_text()
     assert "expired" in keys and "2026-01-01" in keys
     assert check_links(watched, site) > 0
+    # A prolific reviewer's page lists the latest 100 approvals and says how many there are.
+    watched.open(site, "people/p0001.html")
+    given = page.locator("section[aria-labelledby=given-h]")
+    assert given.locator("tbody tr").count() == 100
+    assert "The latest 100 of 150" in given.inner_text()
+    assert given.locator("tbody tr").last.inner_text().startswith("m@149")
     assert watched.problems == []
