@@ -312,3 +312,20 @@ def test_a_waived_problem_says_so_in_health() -> None:
     health = HealthIndex(data, attach(data))
     assert health.version("churn-xgb@3") == (OVERDUE, WAIVER)
     assert WAIVER in health.project("churn")
+
+
+def test_a_live_version_missing_a_required_role_is_pending() -> None:
+    data = _data()
+    churn = SignoffRec("churn-xgb@3", ("technical-review", "final-approval"))
+    given = ApprovalRec(
+        "churn-xgb@3", "technical-review", "li", "approved", WHEN, "current", "signed commit"
+    )
+    data = replace(data, signoffs=(*data.signoffs, churn), approvals=(*data.approvals, given))
+    lookup = Lookup(data)
+    version = lookup.versions["churn-xgb@3"]
+    assert lookup.pending_reason(version) == "required sign-offs missing (final-approval)"
+    matrix = signoff_matrix(lookup, version)
+    assert [r.state.text for r in matrix.rows] == ["given", "not given"]  # nothing gates it
+    final = replace(given, role="final-approval", reviewer="sam")
+    lookup = Lookup(replace(data, approvals=(*data.approvals, final)))
+    assert lookup.pending_reason(version) is None

@@ -246,6 +246,17 @@ class Lookup:
         approvals = self.approvals_by_subject.get(version.id, [])
         if not approvals:
             return "no approvals"
+        # What is required counts, not only what was given: a role nobody signed is pending.
+        signed = {
+            role.strip()
+            for a in approvals
+            if a.decision == "approved" and a.state == "current"
+            for role in a.role.split(",")
+        }
+        required = self.signoffs[version.id].required if version.id in self.signoffs else ()
+        unsigned = [role for role in required if role not in signed]
+        if unsigned:
+            return f"required sign-offs missing ({', '.join(unsigned)})"
         stale = sorted({a.state for a in approvals if a.state != "current"})
         return f"approvals not current ({', '.join(stale)})" if stale else None
 
