@@ -113,7 +113,7 @@ def report(
     else:
         from govern_as_code.commands.assess import LintRequest, assess
 
-        assessment = assess(LintRequest(check_repo(repo), base=base, at=at))
+        assessment = assess(LintRequest(check_repo(repo), base=base, at=at, for_report=True))
         index = _write_report(assessment, out)
     click.echo(str(index))
 
@@ -137,7 +137,7 @@ def export(fmt: str, output: Path | None, at: str | None, base: str | None, repo
 
     if fmt != "json":
         raise UsageError(f"unknown export format {fmt!r}", "use --format json")
-    assessment = assess(LintRequest(check_repo(repo), base=base, at=at))
+    assessment = assess(LintRequest(check_repo(repo), base=base, at=at, for_report=True))
     text = (
         json.dumps(
             export_portfolio(assessment.portfolio, assessment.status),

@@ -62,6 +62,9 @@ class LintRequest:
     only_paths: Sequence[str] | None = None  # check-deploy: gate only these manifests
     offline: bool = False  # forge evidence from the cache only
     environ: Mapping[str, str] | None = None  # the CI's variables; None: the process's own
+    # The report's extra facts from history (when each version first reached production); lint
+    # and the gate do not read them, so they do not pay for them.
+    for_report: bool = False
 
 
 @dataclass
@@ -132,9 +135,10 @@ def assess(request: LintRequest) -> Assessment:
     as_of = _commit_time(repo, head) if request.at else None
     assessment = _finish(context, request, revision=head, as_of=as_of)
     assessment.base = trusted
-    gated = [d for d in portfolio.deployments() if trust.settings.gates(d.environment, d.path)]
-    since = deployed_since(repo, head, gated)
-    assessment.status = replace(assessment.status, deployed_since=tuple(sorted(since.items())))
+    if request.for_report:
+        gated = [d for d in portfolio.deployments() if trust.settings.gates(d.environment, d.path)]
+        since = deployed_since(repo, head, gated)
+        assessment.status = replace(assessment.status, deployed_since=tuple(sorted(since.items())))
     return assessment
 
 

@@ -145,7 +145,7 @@ def run_demo(
     result.approvals = _commit_approvals(history, portfolio, now)
     _commit_rest(history, root, admin, now)
     result.commits = history.count
-    result.assessment = assess(LintRequest(root, today=now.date()))
+    result.assessment = assess(LintRequest(root, today=now.date(), for_report=True))
     if write_report is not None:
         result.report_index = write_report(result.assessment, base / "report")
     return result
