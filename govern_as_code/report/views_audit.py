@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from govern_as_code.report.data import DeploymentRec
+from govern_as_code.report.findings import ref
 from govern_as_code.report.lookup import (
     DECISION_BADGES,
     GATE_BADGES,
@@ -29,6 +30,7 @@ from govern_as_code.report.paths import (
     paged,
     paginate,
 )
+from govern_as_code.report.views_findings import ActorView
 
 # Blocked deployments first: they are what a reader of this page is looking for.
 _GATE_ORDER = {"blocked": 0, "no gate result": 1, "passed": 2, "not gated": 3}
@@ -49,6 +51,9 @@ class DeploymentRow:
     gate: Badge
     reasons: tuple[str, ...]
     health: tuple[Badge, ...] = ()
+    # Who can act on the deployment's findings, and what they would do, in words.
+    actors: tuple[ActorView, ...] = ()
+    act: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,15 @@ class AuditView:
 
 
 def _deployment_row(lookup: Lookup, d: DeploymentRec) -> DeploymentRow:
+    # The deployment's own findings (the gate's) and its version's (drift, revalidation).
+    found = [
+        f
+        for key in (ref("deployment", d.path), ref("version", d.subject or ""))
+        for f in lookup.findings.of(key)
+        if f.actors or f.act
+    ]
+    found = list(dict.fromkeys(found))
+    actors = tuple(dict.fromkeys(a for f in found for a in f.actors))
     return DeploymentRow(
         path=d.path,
         environment=d.environment,
@@ -98,6 +112,8 @@ def _deployment_row(lookup: Lookup, d: DeploymentRec) -> DeploymentRow:
         gate=badge(GATE_BADGES, d.gate),
         reasons=d.reasons,
         health=health_badges(lookup.health.deployment(d)),
+        actors=tuple(ActorView(lookup.person_link(a), lookup.person(a)) for a in actors),
+        act="; ".join(dict.fromkeys(f.act for f in found if f.act)),
     )
 
 

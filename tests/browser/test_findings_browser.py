@@ -86,8 +86,13 @@ def test_revalidation_finding_on_model_page_and_deployment_health(
     gate, health = cells.nth(4).inner_text(), cells.nth(5).inner_text()
     assert "passed" in gate
     assert "revalidation overdue" in health
+    assert "Who can act: Jonas Weber — the model's owner: revalidate the version" in health
     blocked = watched.page.locator("tr[data-gate]").filter(has_text="txn-anomaly-ae@2")
-    assert "blocked" in blocked.locator("td").nth(5).inner_text()
+    blocked_health = blocked.locator("td").nth(5).inner_text()
+    assert "blocked" in blocked_health
+    assert (
+        "Who can act: Rahul Mehta, Sofía Álvarez — eligible to give the missing" in blocked_health
+    )
     healthy = watched.page.locator("tr[data-gate]").filter(has_text="atm-cash-demand@3")
     assert "healthy" in healthy.locator("td").nth(5).inner_text()
     assert watched.problems == []
