@@ -34,6 +34,7 @@ from govern_as_code.report.health import (
 )
 from govern_as_code.report.lookup import Lookup
 from govern_as_code.report.signoff import signoff_matrix
+from govern_as_code.report.views_findings import finding_view
 
 WHEN = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 VERSION_FILE = "projects/churn/models/churn-xgb/versions/3.yaml"
@@ -329,3 +330,13 @@ def test_a_live_version_missing_a_required_role_is_pending() -> None:
     final = replace(given, role="final-approval", reviewer="sam")
     lookup = Lookup(replace(data, approvals=(*data.approvals, final)))
     assert lookup.pending_reason(version) is None
+
+
+def test_a_departed_actor_is_named_as_departed() -> None:
+    lookup = Lookup(_findings())
+    found = next(f for f in lookup.data.findings if f.rule == "identities")
+    (actor,) = finding_view(lookup, found).actors
+    assert (actor.text, actor.note) == ("Old Timer", "departed on 2026-11-01")
+    assert actor.link is not None and actor.link.path == "people/old.html"
+    drift = next(f for f in lookup.data.findings if f.rule == "drift-threshold")
+    assert finding_view(lookup, drift).actors[0].note == ""

@@ -67,7 +67,7 @@ def attention(lookup: Lookup) -> AttentionView:
                 about_text=about,
                 message=first.message,
                 more=len(found) - 1,
-                actors=tuple(ActorView(lookup.person_link(a), lookup.person(a)) for a in actors),
+                actors=tuple(ActorView.of(lookup, a) for a in actors),
                 act=first.act,
             )
         )

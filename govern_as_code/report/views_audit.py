@@ -112,7 +112,7 @@ def _deployment_row(lookup: Lookup, d: DeploymentRec) -> DeploymentRow:
         gate=badge(GATE_BADGES, d.gate),
         reasons=d.reasons,
         health=health_badges(lookup.health.deployment(d)),
-        actors=tuple(ActorView(lookup.person_link(a), lookup.person(a)) for a in actors),
+        actors=tuple(ActorView.of(lookup, a) for a in actors),
         act="; ".join(dict.fromkeys(f.act for f in found if f.act)),
     )
 

@@ -24,6 +24,18 @@ class ActorView:
 
     link: Link | None
     text: str
+    note: str = ""  # e.g. "departed on 2026-03-31": named, but no longer able to act
+
+    @classmethod
+    def of(cls, lookup: Lookup, id: str) -> ActorView:
+        """The actor `id`, marked when the person has departed."""
+        person = lookup.people.get(id)
+        note = ""
+        if person is not None and person.status == "departed":
+            note = "departed" + (
+                f" on {person.departed_on.isoformat()}" if person.departed_on else ""
+            )
+        return cls(lookup.person_link(id), lookup.person(id), note)
 
 
 @dataclass(frozen=True)
@@ -71,7 +83,7 @@ def finding_view(lookup: Lookup, f: FindingRec) -> FindingView:
         where=f"{f.path}:{f.line}" if f.line else f.path,
         about=about,
         about_text=subject_text(f.subject, f.document),
-        actors=tuple(ActorView(lookup.person_link(a), lookup.person(a)) for a in f.actors),
+        actors=tuple(ActorView.of(lookup, a) for a in f.actors),
         act=f.act,
         waiver=f.waiver,
         source=f.source,
