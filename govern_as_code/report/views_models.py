@@ -142,6 +142,7 @@ class VersionView:
     gate_reasons: tuple[str, ...]
     signoff: SignoffMatrix | None = None
     health: tuple[Badge, ...] = ()
+    findings: FindingsBlock | None = None  # this version's own
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,7 @@ def model_view(lookup: Lookup, m: ModelRec) -> ModelView:
                 ),
                 signoff=signoff_matrix(lookup, v),
                 health=health_badges(lookup.health.version(v.id)),
+                findings=findings_block(lookup, ref("version", v.id)),
             )
         )
     return ModelView(

@@ -56,6 +56,10 @@ def test_drift_finding_on_the_model_page_with_rule_hint_and_owner(
     assert "drift psi is 0.31" in text and "above the threshold 0.2" in text
     assert "What to do: investigate the drift and retrain" in text
     assert re.search(r"Who can act: Amira Haddad — the model's owner", text)
+    # The version's own section lists it too, under its own heading.
+    section = watched.page.locator("#v-3-findings")
+    assert "drift-threshold" in section.inner_text() and "this version" in section.inner_text()
+    assert watched.page.locator("#v-4-findings").count() == 0  # a healthy version lists none
     # The finding's actor links to her page, which lists the same finding.
     link = watched.page.locator("#findings .finding__who a", has_text="Amira Haddad").first
     link.click()
