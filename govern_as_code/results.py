@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from govern_as_code.problems import LintReport
@@ -37,6 +37,7 @@ class ApprovalCheck:
     commit: str | None = None
     commit_time: datetime | None = None
     review_url: str | None = None  # a pull-request review that counted
+    comment: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,29 @@ class DriftLimits:
 
 
 @dataclass(frozen=True)
+class NeededRole:
+    """A role a version still needs signed: who can give it, why, and who holds it but cannot."""
+
+    role: str
+    people: tuple[str, ...] = ()
+    note: str = ""
+    excluded: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SignoffStatus:
+    """What a version's risk tier requires, and (when a protected deployment gates it) how the
+    gate filled each role and what it still needs. `required` lists the final role last."""
+
+    subject: str
+    required: tuple[str, ...] = ()
+    gated: bool = False
+    assignment: tuple[tuple[str, str], ...] = ()  # (role, reviewer) the gate counted
+    needed: tuple[NeededRole, ...] = ()
+    verified_by: tuple[tuple[str, str], ...] = ()  # (role, how it was verified)
+
+
+@dataclass(frozen=True)
 class PortfolioStatus:
     """The lint result plus per-approval evidence, as of `revision` (None: working tree).
 
@@ -104,3 +128,8 @@ class PortfolioStatus:
     deployed_since: Mapping[str, datetime] = field(default_factory=dict)
     history_events: tuple[HistoryEvent, ...] = ()
     commit_url: str | None = None  # the forge's web address of a commit, without the id
+    # The report's findings and sign-off matrix.
+    signoffs: tuple[SignoffStatus, ...] = ()
+    today: date | None = None  # the date the time-based rules were judged against
+    # subject -> when a gated deployment manifest first named it (from history)
+    reached_production: tuple[tuple[str, datetime], ...] = ()

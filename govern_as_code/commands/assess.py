@@ -12,17 +12,24 @@ from pathlib import Path
 
 from govern_as_code.commands.deployed_since import deployed_since
 from govern_as_code.commands.providers import build_providers
-from govern_as_code.documents.kinds import ApprovalDocument, ProjectDocument
+from govern_as_code.documents.kinds import (
+    ApprovalDocument,
+    ModelDocument,
+    ModelVersionDocument,
+    ProjectDocument,
+)
 from govern_as_code.errors import GitError
 from govern_as_code.evidence.commit_links import commit_url
 from govern_as_code.evidence.commit_object import split_signed_commit
 from govern_as_code.evidence.governance_log import GovernanceLog, governance_log, with_commit
 from govern_as_code.evidence.history import history_facts
 from govern_as_code.evidence.provider import EvidenceRequest, collect_all
+from govern_as_code.evidence.reached_production import reached_production
 from govern_as_code.evidence.signed_commits import SignatureVerifier
 from govern_as_code.gate.judge import judge_approvals
 from govern_as_code.gate.model import GateVerdict
 from govern_as_code.gate.options import GateOptions
+from govern_as_code.gate.tiers import strictest_tier
 from govern_as_code.gate.verdict import evaluate
 from govern_as_code.git import Repository, remote_url
 from govern_as_code.portfolio import LoadOptions, Portfolio, load_portfolio
@@ -36,7 +43,14 @@ from govern_as_code.portfolio.ignore import (
 from govern_as_code.portfolio.sources import RevisionSource, WorktreeSource
 from govern_as_code.portfolio.trust import TrustRoot
 from govern_as_code.problems import GateResult, Level, LintReport
-from govern_as_code.results import ApprovalCheck, DriftLimits, PortfolioStatus, StageEvent
+from govern_as_code.results import (
+    ApprovalCheck,
+    DriftLimits,
+    NeededRole,
+    PortfolioStatus,
+    SignoffStatus,
+    StageEvent,
+)
 from govern_as_code.rules import drift_threshold
 from govern_as_code.rules.base import RuleContext
 from govern_as_code.rules.engine import gated_deployments, run_rules
@@ -53,8 +67,9 @@ class LintRequest:
     only_paths: Sequence[str] | None = None  # check-deploy: gate only these manifests
     offline: bool = False  # forge evidence from the cache only
     environ: Mapping[str, str] | None = None  # the CI's variables; None: the process's own
-    # What only the report shows costs walks of the history: "deployed since", the stage
-    # completions' commits and the governance changes. The gate needs none of them.
+    # What only the report shows costs walks of the history: "deployed since", when each
+    # version first reached production, the stage completions' commits and the governance
+    # changes. The gate needs none of them, so lint does not pay for them.
     report_history: bool = False
 
 
@@ -141,6 +156,12 @@ def assess(request: LintRequest) -> Assessment:
             history_events=log.events,
             commit_url=commit_url(remote_url(repo)),
         )
+    if request.report_history:
+        gated = [d for d in portfolio.deployments() if trust.settings.gates(d.environment, d.path)]
+        reached = reached_production(repo, head, gated)
+        assessment.status = replace(
+            assessment.status, reached_production=tuple(sorted(reached.items()))
+        )
     return assessment
 
 
@@ -204,6 +225,8 @@ def _finish(
         revision,
         as_of,
         drift_limits=_drift_limits(policy),
+        signoffs=_signoffs(context, gate_options, verdicts),
+        today=context.today,
     )
     return Assessment(context.portfolio, context.trust, context, report, status, verdicts)
 
@@ -228,6 +251,34 @@ def _approval_checks(context: RuleContext, options: GateOptions) -> tuple[Approv
     for subject in subjects:
         checks.extend(j.as_check() for j in judge_approvals(context, subject, options.maxAgeDays))
     return tuple(checks)
+
+
+def _signoffs(
+    context: RuleContext, options: GateOptions, verdicts: dict[str, GateVerdict]
+) -> tuple[SignoffStatus, ...]:
+    """Each version's required roles by its (strictest) risk tier, with the gate's verdict
+    where a protected deployment gates it: what the report's sign-off matrix shows."""
+    statuses = []
+    for document, version in context.portfolio.models("ModelVersion", ModelVersionDocument):
+        model = context.portfolio.get("Model", version.spec.model)
+        required: tuple[str, ...] = ()
+        if model is not None and isinstance(model.model, ModelDocument):
+            roles = options.roles.get(strictest_tier(context, model.model), [])
+            required = (*roles, options.finalRole)
+        verdict = verdicts.get(document.id)
+        statuses.append(
+            SignoffStatus(
+                document.id,
+                required,
+                verdict is not None,
+                tuple(verdict.assignment.items()) if verdict else (),
+                tuple(NeededRole(n.role, n.people, n.note, n.excluded) for n in verdict.needed)
+                if verdict
+                else (),
+                tuple(verdict.verified_by.items()) if verdict else (),
+            )
+        )
+    return tuple(statuses)
 
 
 def _signoff_lines(verdict: GateVerdict) -> tuple[str, ...]:

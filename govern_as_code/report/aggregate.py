@@ -16,12 +16,13 @@ from govern_as_code.report.data import (
     ApprovalRec,
     CommentRec,
     DeploymentRec,
+    FindingRec,
     HistoryEventRec,
     ModelRec,
-    PersonRec,
     ProblemSummary,
     ProjectRec,
     ReportData,
+    SignoffRec,
     StageEventRec,
     StageRec,
     VersionRec,
@@ -70,6 +71,11 @@ def merge(parts: Sequence[ReportData], name: str | None = None) -> ReportData:
         history_events=tuple(x for p in prefixed for x in p.history_events),
         # One forge link base serves every part only when they all come from the same repo.
         commit_url=next(iter(bases)) if len(bases := {p.commit_url for p in parts}) == 1 else None,
+        findings=tuple(x for p in prefixed for x in p.findings),
+        signoffs=tuple(x for p in prefixed for x in p.signoffs),
+        assessed_on=max(dates)
+        if (dates := [p.assessed_on for p in parts if p.assessed_on])
+        else None,
     )
 
 
@@ -119,9 +125,26 @@ def _prefixed(data: ReportData, prefix: str) -> ReportData:
     def change(e: HistoryEventRec) -> HistoryEventRec:
         return replace(e, subject=f(e.subject), path=f(e.path), signer=o(e.signer))
 
+    def finding(x: FindingRec) -> FindingRec:
+        return replace(
+            x,
+            path=f(x.path) if x.path else "",
+            subject=f(x.subject) if x.subject else "",
+            document=f(x.document) if x.document else "",
+            actors=tuple(map(f, x.actors)),
+        )
+
+    def signoff(x: SignoffRec) -> SignoffRec:
+        return replace(
+            x,
+            subject=f(x.subject),
+            filled={role: f(who) for role, who in x.filled.items()},
+            needed=tuple(replace(n, people=tuple(map(f, n.people))) for n in x.needed),
+        )
+
     return replace(
         data,
-        people=tuple(PersonRec(f(p.id), p.name, p.department) for p in data.people),
+        people=tuple(replace(p, id=f(p.id)) for p in data.people),
         initiatives=tuple(
             replace(i, id=f(i.id), owner=f(i.owner), sponsors=tuple(map(f, i.sponsors)))
             for i in data.initiatives
@@ -134,6 +157,8 @@ def _prefixed(data: ReportData, prefix: str) -> ReportData:
         deployments=tuple(map(deployment, data.deployments)),
         stage_events=tuple(map(event, data.stage_events)),
         history_events=tuple(map(change, data.history_events)),
+        findings=tuple(map(finding, data.findings)),
+        signoffs=tuple(map(signoff, data.signoffs)),
         problems=replace(
             data.problems,
             overdue=tuple(

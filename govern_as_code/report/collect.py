@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 
+from govern_as_code.documents.key_identity import key_fingerprint
 from govern_as_code.documents.kinds import (
     InitiativeDocument,
     ModelDocument,
@@ -28,18 +29,22 @@ from govern_as_code.report.data import (
     GateState,
     HistoryEventRec,
     InitiativeRec,
+    KeyRec,
     ModelRec,
+    NeedRec,
     OverdueRec,
     PersonRec,
     ProblemSummary,
     ProjectRec,
     QualificationRec,
     ReportData,
+    SignoffRec,
     StageEventRec,
     StageRec,
     VersionRec,
     WorkflowRec,
 )
+from govern_as_code.report.findings import build_findings
 from govern_as_code.results import DriftLimits, PortfolioStatus
 
 # Dataiku's "metric to focus": a model may name the metric its versions are compared on.
@@ -66,14 +71,11 @@ def collect(portfolio: Portfolio, status: PortfolioStatus, name: str | None = No
     projects = tuple(
         _project(d.path, m, stage_titles) for d, m in portfolio.models("Project", ProjectDocument)
     )
-    return ReportData(
+    data = ReportData(
         name=name or portfolio_name(portfolio),
         revision=status.revision or portfolio.revision,
         as_of=status.as_of,
-        people=tuple(
-            PersonRec(d.id, m.spec.name, m.spec.department)
-            for d, m in portfolio.models("Person", PersonDocument)
-        ),
+        people=tuple(_person(m) for _, m in portfolio.models("Person", PersonDocument)),
         initiatives=tuple(
             InitiativeRec(
                 d.id,
@@ -107,6 +109,7 @@ def collect(portfolio: Portfolio, status: PortfolioStatus, name: str | None = No
                 a.commit_time,
                 a.review_url,
                 a.path,
+                a.comment,
             )
             for a in status.approvals
         ),
@@ -115,7 +118,23 @@ def collect(portfolio: Portfolio, status: PortfolioStatus, name: str | None = No
         problems=_problems(status),
         history_events=_history_events(status),
         commit_url=status.commit_url,
+        signoffs=tuple(
+            SignoffRec(
+                s.subject,
+                s.required,
+                s.gated,
+                dict(s.assignment),
+                tuple(NeedRec(n.role, n.people, n.note, n.excluded) for n in s.needed),
+                dict(s.verified_by),
+                dict(status.reached_production).get(s.subject),
+            )
+            for s in status.signoffs
+        ),
+        assessed_on=status.today,
     )
+    documents = {d.path: (d.kind, d.id) for d in portfolio.documents}
+    findings = build_findings(data, status.report.problems, status.report.gates, documents)
+    return replace(data, findings=findings)
 
 
 def _history_events(status: PortfolioStatus) -> tuple[HistoryEventRec, ...]:
@@ -137,6 +156,23 @@ def _history_events(status: PortfolioStatus) -> tuple[HistoryEventRec, ...]:
         )
         for e in status.history_events
         if status.as_of is None or e.time <= status.as_of
+    )
+
+
+def _person(doc: PersonDocument) -> PersonRec:
+    spec = doc.spec
+    return PersonRec(
+        doc.metadata.id,
+        spec.name,
+        spec.department,
+        doc.metadata.title or "",
+        tuple(spec.roles),
+        tuple(
+            KeyRec(k.type, key_fingerprint(k.type, k.publicKey), k.validAfter, k.validBefore)
+            for k in spec.keys
+        ),
+        spec.status,
+        spec.departedOn,
     )
 
 

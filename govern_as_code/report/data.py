@@ -17,12 +17,27 @@ GateState = Literal["passed", "blocked", "not gated", "no gate result"]
 
 
 @dataclass(frozen=True)
+class KeyRec:
+    """A signing key of a person and the window in which it is valid."""
+
+    type: str
+    fingerprint: str
+    valid_after: datetime | None = None
+    valid_before: datetime | None = None
+
+
+@dataclass(frozen=True)
 class PersonRec:
-    """A person, for showing names instead of ids."""
+    """A person, for showing names instead of ids, and for their own page."""
 
     id: str
     name: str
     department: str = ""
+    title: str = ""
+    roles: tuple[str, ...] = ()
+    keys: tuple[KeyRec, ...] = ()
+    status: str = "active"
+    departed_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -172,6 +187,7 @@ class ApprovalRec:
     commit_time: datetime | None = None
     review_url: str | None = None
     path: str = ""
+    comment: str = ""
 
 
 @dataclass(frozen=True)
@@ -251,6 +267,53 @@ class ProblemSummary:
 
 
 @dataclass(frozen=True)
+class FindingRec:
+    """A lint problem or a gate result, with the document it is about and who can act on it.
+
+    `kind`/`document` name the document the problem's file holds ("ModelVersion", "churn-xgb@3";
+    a deployment manifest is kind "Deployment" with its path as `document`); `actors` are the
+    person ids who can act, and `act` says what they would do, in words.
+    """
+
+    level: str  # error | warning
+    rule: str
+    message: str
+    hint: str = ""
+    path: str = ""
+    line: int = 0
+    subject: str = ""
+    kind: str = ""
+    document: str = ""
+    actors: tuple[str, ...] = ()
+    act: str = ""
+    waiver: str = ""  # the Waiver that turned this error into a warning, if any
+    source: str = "lint"  # lint | gate
+
+
+@dataclass(frozen=True)
+class NeedRec:
+    """A role a version still needs, who can give it, and who holds it but cannot."""
+
+    role: str
+    people: tuple[str, ...] = ()
+    note: str = ""
+    excluded: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SignoffRec:
+    """A version's required roles (the final one last) and the gate's view of them."""
+
+    subject: str
+    required: tuple[str, ...] = ()
+    gated: bool = False
+    filled: dict[str, str] = field(default_factory=dict)  # role -> reviewer the gate counted
+    needed: tuple[NeedRec, ...] = ()
+    verified_by: dict[str, str] = field(default_factory=dict)
+    deployed_since: datetime | None = None  # when a gated manifest first named it
+
+
+@dataclass(frozen=True)
 class ReportData:
     """One portfolio (or several aggregated), ready to be shown or exported."""
 
@@ -270,3 +333,7 @@ class ReportData:
     sources: tuple[str, ...] = ()  # the portfolios an aggregated report was built from
     history_events: tuple[HistoryEventRec, ...] = ()
     commit_url: str | None = None  # the forge's web address of a commit, without the id
+    # Findings, sign-offs and the date the rules were judged against.
+    findings: tuple[FindingRec, ...] = ()
+    signoffs: tuple[SignoffRec, ...] = ()
+    assessed_on: date | None = None

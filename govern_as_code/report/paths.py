@@ -174,3 +174,13 @@ def paginate(total: int, first: str, size: int | None = None) -> list[tuple[Page
             )
         )
     return pages
+
+
+# r1: people pages. `people/index.html` is the list; a person's id never is "index" after
+# `file_stem`, so `people/<id>.html` cannot collide with it.
+PEOPLE: Final = "people/index.html"
+
+
+def person_page(id: str) -> str:
+    """The page of a person."""
+    return f"people/{file_stem(id)}.html"

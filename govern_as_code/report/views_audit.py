@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from govern_as_code.report.data import DeploymentRec
 from govern_as_code.report.evidence_view import commit_link, stage_detail, verification_badge
+from govern_as_code.report.findings import ref
 from govern_as_code.report.lookup import (
     DECISION_BADGES,
     GATE_BADGES,
@@ -16,6 +17,7 @@ from govern_as_code.report.lookup import (
     Page,
     approval_badge,
     badge,
+    health_badges,
     short,
     when,
 )
@@ -30,6 +32,7 @@ from govern_as_code.report.paths import (
     paged,
     paginate,
 )
+from govern_as_code.report.views_findings import ActorView
 
 # Blocked deployments first: they are what a reader of this page is looking for.
 _GATE_ORDER = {"blocked": 0, "no gate result": 1, "passed": 2, "not gated": 3}
@@ -49,7 +52,11 @@ class DeploymentRow:
     foreign: bool
     gate: Badge
     reasons: tuple[str, ...]
-    anchor: str = ""  # r4: the row's fragment id, linked from each version's lineage
+    anchor: str = ""  # the row's fragment id, linked from each version's lineage
+    health: tuple[Badge, ...] = ()
+    # Who can act on the deployment's findings, and what they would do, in words.
+    actors: tuple[ActorView, ...] = ()
+    act: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,6 +114,15 @@ class AuditView:
 
 
 def _deployment_row(lookup: Lookup, d: DeploymentRec) -> DeploymentRow:
+    # The deployment's own findings (the gate's) and its version's (drift, revalidation).
+    found = [
+        f
+        for key in (ref("deployment", d.path), ref("version", d.subject or ""))
+        for f in lookup.findings.of(key)
+        if f.actors or f.act
+    ]
+    found = list(dict.fromkeys(found))
+    actors = tuple(dict.fromkeys(a for f in found for a in f.actors))
     return DeploymentRow(
         path=d.path,
         environment=d.environment,
@@ -118,6 +134,9 @@ def _deployment_row(lookup: Lookup, d: DeploymentRec) -> DeploymentRow:
         gate=badge(GATE_BADGES, d.gate),
         reasons=d.reasons,
         anchor=deployment_anchor(d.path, d.subject),
+        health=health_badges(lookup.health.deployment(d)),
+        actors=tuple(ActorView.of(lookup, a) for a in actors),
+        act="; ".join(dict.fromkeys(f.act for f in found if f.act)),
     )
 
 

@@ -9,8 +9,15 @@ from itertools import permutations
 from typing import Final
 
 from govern_as_code.report.data import ProjectRec
-from govern_as_code.report.health import HEALTH_BADGES, project_health
-from govern_as_code.report.lookup import DONE, Badge, Lookup, Page
+from govern_as_code.report.lookup import (
+    DONE,
+    HEALTH_BADGES,
+    HEALTHY,
+    Badge,
+    Lookup,
+    Page,
+    health_badges,
+)
 from govern_as_code.report.paths import INDEX, PROJECTS, Link, project_page
 from govern_as_code.report.views_audit import Facet
 
@@ -109,7 +116,8 @@ def _card(lookup: Lookup, p: ProjectRec) -> Card:
         lookup.person(p.owner),
         initiative.title if initiative else "no initiative",
         str(q.risk) if q is not None and not q.draft else NOT_QUALIFIED,
-        HEALTH_BADGES[project_health(lookup, p)],
+        # The worst condition speaks for the card; the project page lists them all.
+        health_badges(lookup.health.project(p.id))[0],
     )
 
 
@@ -134,7 +142,11 @@ def board_page(lookup: Lookup) -> Page:
         Facet(
             "health",
             "Health",
-            tuple(h for h, b in HEALTH_BADGES.items() if any(c.health == b for c in cards)),
+            tuple(
+                text
+                for text in (*HEALTH_BADGES, HEALTHY[1])
+                if any(c.health.text == text for c in cards)
+            ),
         ),
     )
     view = BoardView(

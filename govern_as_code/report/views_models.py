@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from govern_as_code.report import bar_charts, figures
 from govern_as_code.report.data import ApprovalRec, ModelRec, VersionRec
+from govern_as_code.report.findings import ref
 from govern_as_code.report.lookup import (
     DECISION_BADGES,
     VERSION_BADGES,
@@ -17,6 +18,7 @@ from govern_as_code.report.lookup import (
     Page,
     approval_badge,
     badge,
+    health_badges,
     short,
     when,
 )
@@ -31,6 +33,8 @@ from govern_as_code.report.paths import (
     paginate,
     version_anchor,
 )
+from govern_as_code.report.signoff import SignoffMatrix, signoff_matrix
+from govern_as_code.report.views_findings import FindingsBlock, findings_block
 from govern_as_code.report.views_lineage import DeploymentRows, LineageView, lineage_view
 
 _ARROWS = {"higher": "↑ higher", "lower": "↓ lower"}
@@ -59,6 +63,7 @@ class ApprovalView:
     commit: str
     review: ExternalLink | None
     detail: str
+    reviewer_link: Link | None = None
 
 
 def approval_view(lookup: Lookup, a: ApprovalRec) -> ApprovalView:
@@ -76,6 +81,7 @@ def approval_view(lookup: Lookup, a: ApprovalRec) -> ApprovalView:
         commit=short(a.commit),
         review=ExternalLink.of(a.review_url, "pull-request review") if a.review_url else None,
         detail=a.detail,
+        reviewer_link=lookup.person_link(a.reviewer),
     )
 
 
@@ -93,6 +99,7 @@ class ModelRow:
     versions: int
     production: Link | None
     challengers: tuple[Link, ...]
+    health: tuple[Badge, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,9 @@ class VersionView:
     pending: str | None
     gate_reasons: tuple[str, ...]
     lineage: LineageView | None = None
+    signoff: SignoffMatrix | None = None
+    health: tuple[Badge, ...] = ()
+    findings: FindingsBlock | None = None  # this version's own
 
 
 @dataclass(frozen=True)
@@ -154,6 +164,9 @@ class ModelView:
     metric_rows: tuple[tuple[str, Badge, tuple[str, ...]], ...]
     production: Link | None
     focus: str | None
+    findings: FindingsBlock | None = None
+    owner_link: Link | None = None
+    health: tuple[Badge, ...] = ()
 
 
 def _fmt(value: float | None) -> str:
@@ -180,6 +193,7 @@ def model_row(lookup: Lookup, m: ModelRec) -> ModelRow:
             if v.status == "challenger"
             if (link := lookup.subject_link(v.id)) is not None
         ),
+        health=health_badges(lookup.health.model(m.id)),
     )
 
 
@@ -253,6 +267,9 @@ def model_view(lookup: Lookup, m: ModelRec, places: DeploymentRows | None = None
                     for r in d.reasons
                 ),
                 lineage=lineage_view(v, m, lookup.deployments_by_subject.get(v.id, []), places),
+                signoff=signoff_matrix(lookup, v),
+                health=health_badges(lookup.health.version(v.id)),
+                findings=findings_block(lookup, ref("version", v.id)),
             )
         )
     return ModelView(
@@ -273,6 +290,9 @@ def model_view(lookup: Lookup, m: ModelRec, places: DeploymentRows | None = None
         ),
         production=lookup.subject_link(prod.id) if prod else None,
         focus=focus,
+        findings=findings_block(lookup, ref("model", m.id)),
+        owner_link=lookup.person_link(m.owner),
+        health=health_badges(lookup.health.model(m.id)),
     )
 
 

@@ -11,7 +11,9 @@ from govern_as_code.results import (
     ApprovalCheck,
     DriftLimits,
     HistoryEvent,
+    NeededRole,
     PortfolioStatus,
+    SignoffStatus,
     StageEvent,
 )
 
@@ -180,6 +182,7 @@ def load_hostile(root: Path) -> tuple[Portfolio, PortfolioStatus]:
             HOSTILE,
             HOSTILE,
             WHEN,
+            comment=HOSTILE,
         ),
     )
     events = (
@@ -196,7 +199,16 @@ def load_hostile(root: Path) -> tuple[Portfolio, PortfolioStatus]:
         "x.yaml", 1, 1, "revalidation-due", HOSTILE, subject=HOSTILE, level=Level.WARNING
     )
     report = LintReport((problem,), len(portfolio.documents), gates=gates)
-    # A limit the hostile drift figure crosses, so its name reaches the drift warning too.
+    # A limit the hostile drift figure crosses, so its name reaches the drift warning too;
+    # the sign-off matrix, the findings' actors and the people pages' "waiting for you".
+    signoffs = (
+        SignoffStatus(
+            "pwn-model@1",
+            ("risk-review", HOSTILE),
+            True,
+            needed=(NeededRole(HOSTILE, ("eve",), HOSTILE, (HOSTILE,)),),
+        ),
+    )
     status = PortfolioStatus(
         report,
         approvals,
@@ -206,5 +218,7 @@ def load_hostile(root: Path) -> tuple[Portfolio, PortfolioStatus]:
         drift_limits=DriftLimits(0.15),
         history_events=changes,
         commit_url=HOSTILE,
+        signoffs=signoffs,
+        today=WHEN.date(),
     )
     return portfolio, status

@@ -90,7 +90,8 @@ def test_comparison_is_one_row_per_metric_with_the_better_direction(
 ) -> None:
     watched.open(demo.site, "models/atm-cash-demand.html")
     section = watched.page.locator("#v-2")
-    section.locator("details.more > summary").click()  # a retired version's comparison is folded
+    # A retired version's comparison is folded.
+    section.locator("details.more > summary", has_text="Compared with").click()
     table = section.locator("table.compare-table")
     assert table.is_visible()
     rows = {

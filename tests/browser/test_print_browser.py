@@ -79,7 +79,9 @@ def test_printed_pages_keep_every_approval_column(
     text = _pdf_text(watched, demo.site, path, tmp_path)
     flat = " ".join(text.split()).casefold()
     watched.open(demo.site, path)
-    table = watched.page.locator("table:has(th:has-text('How verified'))").first
+    table = watched.page.locator(
+        "table:not(.signoff-matrix):has(th:has-text('How verified'))"
+    ).first
     headers = table.locator("thead th").all_inner_texts()
     assert [h.casefold() for h in headers][-len(APPROVAL_COLUMNS) :] == [
         c.casefold() for c in APPROVAL_COLUMNS
@@ -107,6 +109,7 @@ def test_a_folded_comparison_prints(watched: Watched, demo: Demo, tmp_path: Path
     text = _pdf_text(watched, demo.site, "models/atm-cash-demand.html", tmp_path)
     flat = " ".join(text.split())
     watched.open(demo.site, "models/atm-cash-demand.html")
-    assert not watched.page.locator("#v-2 details.more").evaluate("d => d.open")
+    folded = watched.page.locator("#v-2 details.more", has_text="Compared with")
+    assert not folded.evaluate("d => d.open")
     assert "Metrics of atm-cash-demand@2" not in flat  # the caption is visually hidden
     assert flat.count("lower is better") >= 3
