@@ -37,7 +37,13 @@ def test_without_at_there_is_no_as_of(tmp_path: Path) -> None:
     assert assess(LintRequest(_repo(tmp_path))).status.as_of is None
 
 
-def test_report_at_a_date_prints_the_commit_time(tmp_path: Path) -> None:
+def test_at_a_date_sets_as_of_to_that_date(tmp_path: Path) -> None:
+    # The last commit on or before the date is shown, as it stood at the end of that day.
+    status = assess(LintRequest(_repo(tmp_path), at="2026-06-30")).status
+    assert status.as_of == datetime(2026, 6, 30, 23, 59, 59, tzinfo=UTC)
+
+
+def test_report_at_a_date_shows_the_date_and_the_commit(tmp_path: Path) -> None:
     root = _repo(tmp_path)
     site = tmp_path / "site"
     result = CliRunner().invoke(
@@ -46,4 +52,5 @@ def test_report_at_a_date_prints_the_commit_time(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     head = git(root, "rev-parse", "HEAD").strip()
     html = (site / "index.html").read_text("utf-8")
-    assert f'As of <span class="mono">{head}</span> · 2026-01-01 12:00 UTC' in html
+    assert f'As of <span class="mono">{head}</span> · 2026-06-30 23:59 UTC' in html
+    assert f"as of 2026-06-30 (commit {head[:10]})" in html

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from datetime import UTC, datetime
 
 from govern_as_code.documents.kinds import (
     InitiativeDocument,
@@ -16,6 +17,7 @@ from govern_as_code.documents.kinds import (
 )
 from govern_as_code.portfolio import Deployment, Portfolio
 from govern_as_code.problems import GateResult, Level
+from govern_as_code.report.as_of import as_of
 from govern_as_code.report.data import (
     ApprovalRec,
     AttachmentRec,
@@ -62,10 +64,12 @@ def collect(portfolio: Portfolio, status: PortfolioStatus, name: str | None = No
     projects = tuple(
         _project(d.path, m, stage_titles) for d, m in portfolio.models("Project", ProjectDocument)
     )
-    return ReportData(
+    now = datetime.now(UTC).replace(microsecond=0)
+    data = ReportData(
         name=name or portfolio_name(portfolio),
         revision=status.revision or portfolio.revision,
-        as_of=status.as_of,
+        # What the records describe: the past moment asked for, else the moment of collection.
+        as_of=status.as_of or now,
         people=tuple(
             PersonRec(d.id, m.spec.name, m.spec.department)
             for d, m in portfolio.models("Person", PersonDocument)
@@ -108,7 +112,11 @@ def collect(portfolio: Portfolio, status: PortfolioStatus, name: str | None = No
         deployments=_deployments(portfolio, status.report.gates),
         stage_events=_stage_events(status, projects),
         problems=_problems(status),
+        generated_at=now,
+        historical=status.as_of is not None,
     )
+    # A past state (`--at`) hides whatever its documents date after it, for every page at once.
+    return as_of(data)
 
 
 def _project(

@@ -231,3 +231,8 @@ class ReportData:
     stage_events: tuple[StageEventRec, ...] = ()
     problems: ProblemSummary = field(default_factory=ProblemSummary)
     sources: tuple[str, ...] = ()  # the portfolios an aggregated report was built from
+    generated_at: datetime | None = None  # when the records were collected
+    # True for a past state (`--at`): `as_of` is then that moment, not the time of collection.
+    historical: bool = False
+    # Each aggregated portfolio's revision, in the order of `sources` ("" for none).
+    source_revisions: tuple[str, ...] = ()

@@ -17,7 +17,7 @@ from govern_as_code.errors import GovernError
 from govern_as_code.portfolio import Portfolio
 from govern_as_code.report.collect import collect
 from govern_as_code.report.data import ReportData
-from govern_as_code.report.lookup import when
+from govern_as_code.report.lookup import short, when
 from govern_as_code.report.paths import INDEX, root_of
 from govern_as_code.report.views import NAV, build_pages
 from govern_as_code.resources import data_dir
@@ -33,6 +33,12 @@ class SiteInfo:
     title: str
     as_of: str
     revision: str
+    # The banner (`_banner.html`): a past state, or when and from what the report was made.
+    historical: bool = False
+    as_of_date: str = ""
+    commit: str = ""
+    generated: str = ""
+    parts: tuple[tuple[str, str], ...] = ()  # an aggregate's (portfolio, commit), in order
 
 
 def build_site(
@@ -67,6 +73,14 @@ def write_site(data: ReportData, out: Path) -> Path:
         title=data.name,
         as_of=when(data.as_of) if data.as_of else "",
         revision=data.revision or "working tree",
+        historical=data.historical,
+        as_of_date=data.as_of.date().isoformat() if data.as_of else "",
+        commit=short(data.revision) or "working tree",
+        generated=when(data.generated_at) if data.generated_at else "",
+        parts=tuple(
+            (name, short(rev) or "no commit")
+            for name, rev in zip(data.sources, data.source_revisions, strict=False)
+        ),
     )
     templates: dict[str, Template] = {}
     folders: set[Path] = set()
