@@ -249,25 +249,26 @@ def _approval_commits(
         for index, role in enumerate([*roles, options.finalRole]):
             if (subject, role) == BLOCKED_ON_PURPOSE:
                 continue
-            when = (first + timedelta(minutes=20 * index)).replace(microsecond=0)
-            if subject in gated and when < renew_before:
-                when = (now - timedelta(days=14, minutes=-20 * index)).replace(microsecond=0)
             reviewer = chosen[role]
             path = approval_path(subject, role, reviewer)
-            text = render_approval(
-                subject,
-                version_digest(version),
-                role,
-                reviewer,
-                "approved",
-                f"Reviewed the evidence pack for {subject}.",
-                when,
-                schema_modeline("Approval", path),
-            )
-            order = 1_000_000 + len(commits)
-            commits.append(
-                _Commit(when, order, reviewer, f"Approve {subject} as {role}", {path: text})
-            )
+            when = (first + timedelta(minutes=20 * index)).replace(microsecond=0)
+            moments = [(when, f"Approve {subject} as {role}")]
+            if subject in gated and when < renew_before:
+                renewed = (now - timedelta(days=14, minutes=-20 * index)).replace(microsecond=0)
+                moments.append((renewed, f"Renew the approval of {subject} as {role}"))
+            for moment, message in moments:
+                text = render_approval(
+                    subject,
+                    version_digest(version),
+                    role,
+                    reviewer,
+                    "approved",
+                    f"Reviewed the evidence pack for {subject}.",
+                    moment,
+                    schema_modeline("Approval", path),
+                )
+                order = 1_000_000 + len(commits)
+                commits.append(_Commit(moment, order, reviewer, message, {path: text}))
     return commits
 
 
