@@ -162,8 +162,8 @@ def _project_at(editable: EditableDocument, project: ProjectDocument, when: date
             for key in ("completedBy", "completedOn"):
                 raw.pop(key, None)
             begun = started or bool(kept)
-            raw["status"] = "in-progress" if begun and stage.status != "not-started" else (
-                "not-started"
+            raw["status"] = (
+                "in-progress" if begun and stage.status != "not-started" else ("not-started")
             )
         if "comments" in raw:
             for i in reversed(range(len(stage.comments))):
@@ -200,9 +200,7 @@ def _plan_chain(
                 last = max(p.date for p in previous_live.spec.metrics.drift)
                 when = max(when, _day(last + timedelta(days=1), GO_LIVE_HOUR))
             go_live[vid] = when
-            message = (
-                f"Run {vid} as a challenger" if becomes == "challenger" else f"Deploy {vid}"
-            )
+            message = f"Run {vid} as a challenger" if becomes == "challenger" else f"Deploy {vid}"
             plan.add(when, owner, message, document.path)
             if becomes == "production":
                 plan.live[vid] = when
