@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from govern_as_code.report.aggregate import merge
 from govern_as_code.report.as_of import as_of
@@ -18,6 +19,7 @@ from govern_as_code.report.data import (
     VersionRec,
 )
 from govern_as_code.report.export import from_dict, to_dict
+from govern_as_code.report.site import write_site
 
 CUTOFF = datetime(2026, 6, 30, 23, 59, 59, tzinfo=UTC)
 BEFORE = datetime(2026, 6, 1, tzinfo=UTC)
@@ -96,3 +98,18 @@ def test_a_merge_keeps_each_parts_revision() -> None:
     assert merged.source_revisions == ("abc123", "def456")
     assert merged.sources == ("acme", "other") and merged.historical
     assert from_dict(to_dict(merged), "test") == merged
+
+
+def test_the_banner_names_each_merged_exports_commit(tmp_path: Path) -> None:
+    one = _data(historical=False)
+    two = replace(one, name="other", revision="def456")
+    html = (write_site(merge([one, two]), tmp_path / "site")).read_text("utf-8")
+    assert (
+        "Generated 2026-12-01 00:00 UTC, merged from 2 exports:"
+        " acme (commit abc123), other (commit def456)." in html
+    )
+
+
+def test_the_banner_of_a_past_state(tmp_path: Path) -> None:
+    html = write_site(as_of(_data()), tmp_path / "site").read_text("utf-8")
+    assert "<strong>Historical view:</strong> as of 2026-06-30 (commit abc123)." in html

@@ -1,8 +1,10 @@
 """`gac demo`: the example portfolio in a throwaway repository with real signed history.
 
 Each example person gets a throwaway ed25519 key, registered in their Person document in the
-first commit (the trusted base). Projects, models and versions are committed by their authors
-on the dates the documents give; approvals are commits signed by the reviewers. One production
+first commit (the trusted base). The rest of the history is derived from the documents' own
+dates (`demo_history.py`): each document is committed when it happened, with its state then,
+by whoever the document names; approvals are commits signed by the reviewers before the
+version goes live. So `gac report --at` any past month shows what was then true. One production
 deployment lacks an approval on purpose, so the gate blocks it. Nothing touches the user's own
 repositories, keys or git configuration, and nothing needs the network.
 """
