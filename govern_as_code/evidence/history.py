@@ -87,8 +87,12 @@ def _introduced(repo: Repository, head: str, portfolio: Portfolio) -> dict[str, 
             newest[change.path] = change
     # A path whose last change deleted it is in the working tree only: not committed.
     kept = {p: c.commit for p, c in newest.items() if "D" not in c.status and p not in dirty}
-    raw = repo.raw_commits(kept.values())
-    times = {sha: split_signed_commit(body).committer_time for sha, body in raw.items()}
+    times: dict[str, datetime] = {}
+    for sha, body in repo.raw_commits(kept.values()).items():
+        try:
+            times[sha] = split_signed_commit(body).committer_time
+        except ValueError:
+            continue  # a malformed commit is the gate's finding; here it dates nothing
     return {p: times[c] for p, c in kept.items() if c in times}
 
 
