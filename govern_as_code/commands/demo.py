@@ -162,7 +162,7 @@ def run_demo(
         admin,
         datetime(2025, 9, 1, 9, tzinfo=UTC),
     )
-    commits = _work_commits(plan) + _approval_commits(history, portfolio, plan, now)
+    commits = _work_commits(plan) + _approval_commits(portfolio, plan, now)
     approvals: list[str] = []
     for commit in sorted(commits, key=lambda c: (c.when, c.order)):
         if history.write(commit):
@@ -210,9 +210,7 @@ def _work_commits(plan: Plan) -> list[_Commit]:
     ]
 
 
-def _approval_commits(
-    history: _History, portfolio: Portfolio, plan: Plan, now: datetime
-) -> list[_Commit]:
+def _approval_commits(portfolio: Portfolio, plan: Plan, now: datetime) -> list[_Commit]:
     """Each production version's approvals, signed by the reviewers before it went live.
 
     An approval older than the gate's maximum age by the demo's day would block today's gate,

@@ -48,7 +48,7 @@ class Plan:
     live: dict[str, datetime] = field(default_factory=dict)  # version -> when it went live
     production: dict[str, list[str]] = field(default_factory=dict)  # model -> live versions
     originals: dict[str, str] = field(default_factory=dict)
-    _renderers: dict[str, Any] = field(default_factory=dict)
+    renderers: dict[str, Any] = field(default_factory=dict)  # path -> its text at a moment
 
     def editable(self, path: str) -> EditableDocument:
         """A fresh round-trip parse of the example file (a deep copy would drop a "Z")."""
@@ -60,7 +60,7 @@ class Plan:
     def state(self, path: str, when: datetime) -> str:
         """The text of `path` at `when`: the example file itself once its last event is past."""
         last = max(e.when for e in self.events if e.path == path)
-        render = self._renderers.get(path)
+        render = self.renderers.get(path)
         if when >= last or render is None:
             return self.originals[path]
         text: str = render(when)
@@ -144,7 +144,7 @@ def _plan_project(plan: Plan, path: str, project: ProjectDocument) -> datetime:
                 f"Complete {stage.id} of {project.metadata.id}",
                 path,
             )
-    plan._renderers[path] = lambda when: _project_at(plan.editable(path), project, when)
+    plan.renderers[path] = lambda when: _project_at(plan.editable(path), project, when)
     return start
 
 
@@ -233,7 +233,7 @@ def _plan_chain(
         vid = version.metadata.id
         if vid in retire:
             plan.add(*retire[vid], document.path)
-        plan._renderers[document.path] = _version_renderer(
+        plan.renderers[document.path] = _version_renderer(
             plan, document.path, version, go_live.get(vid), retire.get(vid, (None,))[0]
         )
 
@@ -287,7 +287,7 @@ def _plan_deployments(
             chain = chain[: chain.index(subject) + 1]
             for vid in chain:
                 plan.add(plan.live[vid], _owner_of(plan, vid), f"Deploy {vid}", deployment.path)
-            plan._renderers[deployment.path] = _deployment_renderer(
+            plan.renderers[deployment.path] = _deployment_renderer(
                 plan, deployment.path, subject, chain
             )
         else:
