@@ -13,8 +13,9 @@ The last commit of every document writes the example file itself, byte for byte.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -50,9 +51,16 @@ class Plan:
     originals: dict[str, str] = field(default_factory=dict)
     renderers: dict[str, Any] = field(default_factory=dict)  # path -> its text at a moment
 
+    parsed: dict[str, EditableDocument] = field(default_factory=dict)
+
     def editable(self, path: str) -> EditableDocument:
-        """A fresh round-trip parse of the example file (a deep copy would drop a "Z")."""
-        return EditableDocument.parse(path, self.originals[path])
+        """A fresh round-trip copy of the example file, which is parsed only once (slowly)."""
+        parsed = self.parsed.get(path)
+        if parsed is None:
+            parsed = self.parsed[path] = EditableDocument.parse(path, self.originals[path])
+        # Timestamps are shared, not copied: a copied one forgets how it was written (its "Z").
+        memo: dict[int, Any] = {id(t): t for t in _leaves(parsed.data) if isinstance(t, date)}
+        return replace(parsed, data=copy.deepcopy(parsed.data, memo))
 
     def add(self, when: datetime, person: str, message: str, path: str) -> None:
         self.events.append(Event(when, person, message, path))
@@ -65,6 +73,17 @@ class Plan:
             return self.originals[path]
         text: str = render(when)
         return text
+
+
+def _leaves(node: Any) -> Iterator[Any]:
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _leaves(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _leaves(value)
+    else:
+        yield node
 
 
 def _day(value: date, at: time) -> datetime:
