@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -54,3 +54,12 @@ def test_report_at_a_date_shows_the_date_and_the_commit(tmp_path: Path) -> None:
     html = (site / "index.html").read_text("utf-8")
     assert f'As of <span class="mono">{head}</span> · 2026-06-30 23:59 UTC' in html
     assert f"as of 2026-06-30 (commit {head[:10]})" in html
+
+
+def test_rules_are_judged_on_the_as_of_day(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    # A revision: the day it was committed; a date: that day; neither: the day asked for.
+    assert assess(LintRequest(root, at="HEAD")).context.today == date(2026, 1, 1)
+    assert assess(LintRequest(root, at="2026-06-30")).context.today == date(2026, 6, 30)
+    today = date(2026, 11, 26)
+    assert assess(LintRequest(root, today=today)).context.today == today
