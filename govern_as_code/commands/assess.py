@@ -33,7 +33,7 @@ from govern_as_code.gate.tiers import strictest_tier
 from govern_as_code.gate.verdict import evaluate
 from govern_as_code.git import Repository, remote_url
 from govern_as_code.portfolio import LoadOptions, Portfolio, load_portfolio
-from govern_as_code.portfolio.base import TrustedBase, find_trusted_base, resolve_at
+from govern_as_code.portfolio.base import TrustedBase, at_moment, find_trusted_base, resolve_at
 from govern_as_code.portfolio.ignore import (
     IgnoreFiles,
     ignore_lines,
@@ -101,6 +101,10 @@ def assess(request: LintRequest) -> Assessment:
         return _assess_without_history(root, today, request)
     repo.require_full_history()
     head = resolve_at(repo, request.at) if request.at else repo.resolve("HEAD")
+    # A past state is judged on its own day: expiry, staleness and overdue count from it.
+    as_of = (at_moment(request.at) or _commit_time(repo, head)) if request.at else None
+    if as_of is not None:
+        today = as_of.date()
     trusted = None if request.at else find_trusted_base(repo, head, request.base)
     base = head if trusted is None else trusted.commit
     base_source = RevisionSource(repo, base, request.at)
@@ -143,7 +147,6 @@ def assess(request: LintRequest) -> Assessment:
     finally:
         verifier.close()
     context = RuleContext(portfolio, trust, today, evidence, history, ignore)
-    as_of = _commit_time(repo, head) if request.at else None
     assessment = _finish(context, request, revision=head, as_of=as_of)
     if request.report_history:
         since = deployed_since(repo, head, portfolio)

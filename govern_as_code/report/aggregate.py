@@ -45,6 +45,7 @@ def merge(parts: Sequence[ReportData], name: str | None = None) -> ReportData:
     taken: set[str] = set()
     prefixed = [_prefixed(part, prefix_for(part.name, taken)) for part in parts]
     as_of = [p.as_of for p in parts if p.as_of is not None]
+    generated = [p.generated_at for p in parts if p.generated_at is not None]
     by_rule: Counter[str] = Counter()
     for p in parts:
         by_rule.update(p.problems.by_rule)
@@ -76,6 +77,9 @@ def merge(parts: Sequence[ReportData], name: str | None = None) -> ReportData:
         assessed_on=max(dates)
         if (dates := [p.assessed_on for p in parts if p.assessed_on])
         else None,
+        generated_at=max(generated) if generated else None,
+        source_revisions=tuple(p.revision or "" for p in parts),
+        historical=any(p.historical for p in parts),
     )
 
 

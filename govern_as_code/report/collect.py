@@ -6,7 +6,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from govern_as_code.documents.key_identity import key_fingerprint
 from govern_as_code.documents.kinds import (
@@ -20,6 +20,7 @@ from govern_as_code.documents.kinds import (
 )
 from govern_as_code.portfolio import Deployment, Portfolio
 from govern_as_code.problems import GateResult, Level
+from govern_as_code.report.as_of import as_of
 from govern_as_code.report.data import (
     ApprovalRec,
     AttachmentRec,
@@ -71,10 +72,12 @@ def collect(portfolio: Portfolio, status: PortfolioStatus, name: str | None = No
     projects = tuple(
         _project(d.path, m, stage_titles) for d, m in portfolio.models("Project", ProjectDocument)
     )
+    now = datetime.now(UTC).replace(microsecond=0)
     data = ReportData(
         name=name or portfolio_name(portfolio),
         revision=status.revision or portfolio.revision,
-        as_of=status.as_of,
+        # What the records describe: the past moment asked for, else the moment of collection.
+        as_of=status.as_of or now,
         people=tuple(_person(m) for _, m in portfolio.models("Person", PersonDocument)),
         initiatives=tuple(
             InitiativeRec(
@@ -131,7 +134,12 @@ def collect(portfolio: Portfolio, status: PortfolioStatus, name: str | None = No
             for s in status.signoffs
         ),
         assessed_on=status.today,
+        generated_at=now,
+        historical=status.as_of is not None,
     )
+    # A past state (`--at`) hides whatever its documents date after it, for every page at once;
+    # the findings are then filed against what is left.
+    data = as_of(data)
     documents = {d.path: (d.kind, d.id) for d in portfolio.documents}
     findings = build_findings(data, status.report.problems, status.report.gates, documents)
     return replace(data, findings=findings)

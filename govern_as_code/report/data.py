@@ -155,7 +155,7 @@ class VersionRec:
     last_validated: date | None = None
     performance: dict[str, float] = field(default_factory=dict)
     drift: tuple[DriftRec, ...] = ()
-    # r4: the policy's limit per drift figure of this version (empty when the rule is off), and
+    # the policy's limit per drift figure of this version (empty when the rule is off), and
     # the version's lineage as written in its document.
     drift_limits: dict[str, float] = field(default_factory=dict)
     title: str = ""
@@ -202,7 +202,7 @@ class DeploymentRec:
     protected: bool
     gate: GateState
     reasons: tuple[str, ...] = ()
-    since: datetime | None = None  # r4: the last commit that changed the manifest
+    since: datetime | None = None  # the last commit that changed the manifest
 
 
 @dataclass(frozen=True)
@@ -337,3 +337,8 @@ class ReportData:
     findings: tuple[FindingRec, ...] = ()
     signoffs: tuple[SignoffRec, ...] = ()
     assessed_on: date | None = None
+    generated_at: datetime | None = None  # when the records were collected
+    # True for a past state (`--at`): `as_of` is then that moment, not the time of collection.
+    historical: bool = False
+    # Each aggregated portfolio's revision, in the order of `sources` ("" for none).
+    source_revisions: tuple[str, ...] = ()

@@ -51,7 +51,7 @@ DECISION_BADGES: Final = {
     "rejected": ("✕", "rejected", "bad"),
 }
 
-# r1: the health column; the words always stand beside the colour.
+# the health column; the words always stand beside the colour.
 HEALTH_BADGES: Final = {
     "blocked": ("✕", "blocked", "bad"),
     "drift over threshold": ("≈", "drift over threshold", "warn"),

@@ -176,7 +176,7 @@ def paginate(total: int, first: str, size: int | None = None) -> list[tuple[Page
     return pages
 
 
-# r1: people pages. `people/index.html` is the list; a person's id never is "index" after
+# people pages. `people/index.html` is the list; a person's id never is "index" after
 # `file_stem`, so `people/<id>.html` cannot collide with it.
 PEOPLE: Final = "people/index.html"
 

@@ -121,7 +121,7 @@ class MetricRow:
     mine: str
     production: str
     delta: str
-    better: str = ""  # r4: "↑ higher" or "↓ lower": the better direction
+    better: str = ""  # "↑ higher" or "↓ lower": the better direction
     winner: str = ""  # "this version", "production" or "" (equal or missing)
 
 

@@ -76,7 +76,7 @@
   document.querySelectorAll("table[data-filter]").forEach(addFilter);
 })();
 
-/* r3: select-box filters (facets) for the audit trail and the board.
+/* select-box filters (facets) for the audit trail and the board.
    A form[data-facets] names the element whose [data-facet-item] children it narrows; an item
    stays shown when, for every chosen facet, its data-facet-<name> equals the choice. */
 (function () {
@@ -122,7 +122,7 @@
   document.querySelectorAll("form[data-facets]").forEach(wire);
 })();
 
-/* r3: the qualification matrix's axis selectors; without them the value × risk grid shows. */
+/* the qualification matrix's axis selectors; without them the value × risk grid shows. */
 (function () {
   "use strict";
   var form = document.getElementById("matrix-axes");
