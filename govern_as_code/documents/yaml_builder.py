@@ -228,3 +228,111 @@ _PLAIN_TAGS = ("!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.
 def _pos(event: Any) -> tuple[int, int]:
     mark = event.start_mark
     return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+
+
+# The fast path. Composing nodes in C and walking them once costs about a third of building
+# values from Python-level events (benchmarks/loader_bench.py). It is taken only for text
+# that cannot hold what the event builder refuses or notes: without '&', '*' and '!' there
+# can be no anchor, alias or tag. Everything else the walk meets that the builder would
+# refuse or note (a duplicate or non-scalar key, a merge key, too many nodes, too deep) sends
+# the file back to the event builder, so every refusal keeps its message and position, and
+# the syntax error that wins is the builder's (it stops at the first problem in stream order,
+# where composing reads the whole document first).
+FAST_PATH_BYTES = 256 * 1024
+_FAST_PATH_EXCLUDES = ("&", "*", "!")
+_MAYBE_RESOLVED = frozenset("~nNtTfF-+.0123456789")
+
+
+class _Fallback(Exception):
+    """The fast path met something only the event builder may decide about."""
+
+
+_CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None) or object
+
+
+class _Composer(_CParser):  # type: ignore[misc]
+    """libyaml's parser and composer, with every node left untagged: resolution is ours."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        return ""
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
+def fast_documents(text: str) -> list[LoadedData] | None:
+    """The documents of `text` built from C-composed nodes, or None for the event builder."""
+    if (
+        _CParser is object
+        or len(text) > FAST_PATH_BYTES
+        or any(c in text for c in _FAST_PATH_EXCLUDES)
+    ):
+        return None
+    parser = _Composer(text)
+    documents: list[LoadedData] = []
+    try:
+        budget = [MAX_NODES]
+        while parser.check_node():
+            positions: dict[PathKey, tuple[int, int]] = {}
+            written: dict[PathKey, str] = {}
+            root = parser.get_node()
+            mark = root.start_mark
+            positions[()] = (mark.line + 1, mark.column + 1)
+            value = _walk(root, (), positions, written, budget)
+            documents.append(LoadedData(value, positions, written, {}))
+    except (_Fallback, yaml.YAMLError):
+        return None
+    finally:
+        parser.dispose()
+    return documents or None
+
+
+def _walk(
+    node: Any,
+    path: PathKey,
+    positions: dict[PathKey, tuple[int, int]],
+    written: dict[PathKey, str],
+    budget: list[int],
+) -> Any:
+    """The value of `node`; positions and written texts of its descendants go in the tables.
+
+    The builder's rules, in its order: a node is counted before its children, and an entry
+    is recorded at its key's position (a list item at its own) before its value is walked.
+    """
+    budget[0] -= 1
+    if budget[0] < 0 or len(path) > MAX_DEPTH:
+        raise _Fallback
+    kind = node.__class__
+    if kind is yaml.ScalarNode:
+        text = node.value
+        if node.style or (text and text[0] not in _MAYBE_RESOLVED):
+            return text
+        resolved = resolve_plain_scalar(text)
+        if resolved.__class__ is not str:
+            written[path] = text
+        return resolved
+    if kind is yaml.MappingNode:
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not yaml.ScalarNode:
+                raise _Fallback
+            key = key_node.value
+            if key in mapping or (key == "<<" and not key_node.style):
+                raise _Fallback
+            child = (*path, key)
+            mark = key_node.start_mark
+            positions[child] = (mark.line + 1, mark.column + 1)
+            mapping[key] = _walk(value_node, child, positions, written, budget)
+        return mapping
+    if kind is yaml.SequenceNode:
+        items: list[Any] = []
+        for index, item in enumerate(node.value):
+            child = (*path, index)
+            mark = item.start_mark
+            positions[child] = (mark.line + 1, mark.column + 1)
+            items.append(_walk(item, child, positions, written, budget))
+        return items
+    raise _Fallback

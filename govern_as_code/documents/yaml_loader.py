@@ -25,6 +25,7 @@ from govern_as_code.documents.yaml_builder import (
     MAX_NODES,
     Alias,
     Builder,
+    fast_documents,
     resolve_plain_scalar,
 )
 
@@ -147,6 +148,9 @@ def parse_text(text: str, *, is_json: bool = False) -> ParsedFile:
         raise LoadError(
             LoadIssue("empty-file", "the file is empty", 1, 1, "delete it, or give it content")
         )
+    fast = fast_documents(text)
+    if fast is not None:
+        return ParsedFile(fast)
     builder = Builder()
     try:
         builder.run(yaml.parse(text, Loader=_Loader))
