@@ -263,6 +263,27 @@ class _Composer(_CParser):  # type: ignore[misc]
         pass
 
 
+class _ComposedData(LoadedData):
+    """A document from the fast path: positions are worked out again from the text on demand.
+
+    Keeping the text (a few hundred bytes) instead of a position per node keeps a portfolio's
+    parsed documents small, and what a process pool sends back through its pipe short.
+    """
+
+    def __init__(self, value: Any, text: str, index: int) -> None:
+        super().__init__(value)
+        self._text = text
+        self._index = index
+
+    def _locate(self) -> tuple[dict[PathKey, tuple[int, int]], dict[PathKey, str]]:
+        located = _compose(self._text, locate=True)
+        if located is None or len(located) <= self._index:
+            # The same text took the fast path once; it cannot fail to now.
+            raise RuntimeError("a document's positions could not be worked out again")
+        found = located[self._index]
+        return found.positions, found.written
+
+
 def fast_documents(text: str) -> list[LoadedData] | None:
     """The documents of `text` built from C-composed nodes, or None for the event builder."""
     if (
@@ -271,18 +292,29 @@ def fast_documents(text: str) -> list[LoadedData] | None:
         or any(c in text for c in _FAST_PATH_EXCLUDES)
     ):
         return None
+    composed = _compose(text, locate=False)
+    if composed is None:
+        return None
+    return [_ComposedData(d.value, text, index) for index, d in enumerate(composed)]
+
+
+def _compose(text: str, *, locate: bool) -> list[LoadedData] | None:
     parser = _Composer(text)
     documents: list[LoadedData] = []
     try:
         budget = [MAX_NODES]
         while parser.check_node():
-            positions: dict[PathKey, tuple[int, int]] = {}
-            written: dict[PathKey, str] = {}
             root = parser.get_node()
-            mark = root.start_mark
-            positions[()] = (mark.line + 1, mark.column + 1)
-            value = _walk(root, (), positions, written, budget)
-            documents.append(LoadedData(value, positions, written, {}))
+            if locate:
+                mark = root.start_mark
+                positions: dict[PathKey, tuple[int, int]] | None = {
+                    (): (mark.line + 1, mark.column + 1)
+                }
+                written: dict[PathKey, str] | None = {}
+            else:
+                positions = written = None
+            value = _walk(root, (), 0, positions, written, budget)
+            documents.append(LoadedData(value, positions, written))
     except (_Fallback, yaml.YAMLError):
         return None
     finally:
@@ -293,17 +325,19 @@ def fast_documents(text: str) -> list[LoadedData] | None:
 def _walk(
     node: Any,
     path: PathKey,
-    positions: dict[PathKey, tuple[int, int]],
-    written: dict[PathKey, str],
+    depth: int,
+    positions: dict[PathKey, tuple[int, int]] | None,
+    written: dict[PathKey, str] | None,
     budget: list[int],
 ) -> Any:
-    """The value of `node`; positions and written texts of its descendants go in the tables.
+    """The value of `node`; with tables, the positions and written texts of its descendants.
 
     The builder's rules, in its order: a node is counted before its children, and an entry
     is recorded at its key's position (a list item at its own) before its value is walked.
+    Without tables, paths are not built at all (`path` stays empty).
     """
     budget[0] -= 1
-    if budget[0] < 0 or len(path) > MAX_DEPTH:
+    if budget[0] < 0 or depth > MAX_DEPTH:
         raise _Fallback
     kind = node.__class__
     if kind is yaml.ScalarNode:
@@ -311,7 +345,7 @@ def _walk(
         if node.style or (text and text[0] not in _MAYBE_RESOLVED):
             return text
         resolved = resolve_plain_scalar(text)
-        if resolved.__class__ is not str:
+        if written is not None and resolved.__class__ is not str:
             written[path] = text
         return resolved
     if kind is yaml.MappingNode:
@@ -322,17 +356,21 @@ def _walk(
             key = key_node.value
             if key in mapping or (key == "<<" and not key_node.style):
                 raise _Fallback
-            child = (*path, key)
-            mark = key_node.start_mark
-            positions[child] = (mark.line + 1, mark.column + 1)
-            mapping[key] = _walk(value_node, child, positions, written, budget)
+            child = path
+            if positions is not None:
+                child = (*path, key)
+                mark = key_node.start_mark
+                positions[child] = (mark.line + 1, mark.column + 1)
+            mapping[key] = _walk(value_node, child, depth + 1, positions, written, budget)
         return mapping
     if kind is yaml.SequenceNode:
         items: list[Any] = []
         for index, item in enumerate(node.value):
-            child = (*path, index)
-            mark = item.start_mark
-            positions[child] = (mark.line + 1, mark.column + 1)
-            items.append(_walk(item, child, positions, written, budget))
+            child = path
+            if positions is not None:
+                child = (*path, index)
+                mark = item.start_mark
+                positions[child] = (mark.line + 1, mark.column + 1)
+            items.append(_walk(item, child, depth + 1, positions, written, budget))
         return items
     raise _Fallback
