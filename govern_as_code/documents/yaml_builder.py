@@ -41,19 +41,26 @@ _SPECIAL_FLOAT = {
 
 def resolve_plain_scalar(text: str) -> Any:
     """YAML 1.2 core schema for plain (unquoted) scalars; anything else is kept as written."""
-    if _NULL.match(text):
-        return None
-    if _TRUE.match(text):
-        return True
-    if _FALSE.match(text):
-        return False
+    # Dispatch on the first character: each pattern can only match text starting with one of
+    # a few, and most plain scalars are words that none of them can match.
+    first = text[:1]
+    if first in _NULL_STARTS or text == "\n":  # `$` also matches before a final newline
+        return None if _NULL.match(text) else text
+    if first in "tT":
+        return True if _TRUE.match(text) else text
+    if first in "fF":
+        return False if _FALSE.match(text) else text
+    if first not in _NUMBER_STARTS:
+        return text
     if _INT.match(text):
         return int(text)
     if _FLOAT.match(text) and any(c.isdigit() for c in text):
         return float(text)
-    if text in _SPECIAL_FLOAT:
-        return _SPECIAL_FLOAT[text]
-    return text
+    return _SPECIAL_FLOAT.get(text, text)
+
+
+_NULL_STARTS = frozenset(("", "~", "n", "N"))
+_NUMBER_STARTS = frozenset("+-.0123456789")
 
 
 class Alias:
@@ -240,7 +247,6 @@ def _pos(event: Any) -> tuple[int, int]:
 # where composing reads the whole document first).
 FAST_PATH_BYTES = 256 * 1024
 _FAST_PATH_EXCLUDES = ("&", "*", "!")
-_MAYBE_RESOLVED = frozenset("~nNtTfF-+.0123456789")
 
 
 class _Fallback(Exception):
@@ -342,7 +348,7 @@ def _walk(
     kind = node.__class__
     if kind is yaml.ScalarNode:
         text = node.value
-        if node.style or (text and text[0] not in _MAYBE_RESOLVED):
+        if node.style:
             return text
         resolved = resolve_plain_scalar(text)
         if written is not None and resolved.__class__ is not str:
