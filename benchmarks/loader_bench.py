@@ -97,7 +97,7 @@ def compose_walk_positions(texts: list[str]) -> list[Any]:
     return [yaml_builder._compose(text, locate=True) for text in texts]
 
 
-class _CheckingLoader(_C_LOADER):  # type: ignore[misc]
+class _CheckingLoader(_C_LOADER):
     """The C SafeLoader refusing duplicate keys, resolving plain scalars by YAML 1.2 only."""
 
     def construct_yaml_map(self, node: Any) -> Any:

@@ -25,7 +25,7 @@ CLEAN = [
     "apiVersion: govern-as-code/v1\nkind: Project\nmetadata:\n  id: p-1\n",
     "a:\n  b:\n    - 1\n    - 1.10\n    - true\n    - ~\n    - NO\n    - 1:30\n    - 2024-01-01\n",
     "list:\n- {x: 1, y: [a, 'b', \"c\"]}\n- - nested\n  - -2e3\n- .inf\n- -.NaN\n",
-    'quoted: "1.0"\nsingle: \'true\'\nblock: |\n  text\n  more\nfolded: >\n  one\n  two\n',
+    "quoted: \"1.0\"\nsingle: 'true'\nblock: |\n  text\n  more\nfolded: >\n  one\n  two\n",
     "empty:\nnull_value: null\nzero: 0\nsigned: +7\ndot: .5\n",
     '{"json": [1, 2.5, false, null, "x"], "nested": {"k": {}}}',
     "first: 1\n---\nsecond: [2]\n...\n---\n- third\n",

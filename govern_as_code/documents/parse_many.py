@@ -41,7 +41,7 @@ def _parse_chunk(items: Sequence[ParseItem]) -> list[ParseResult]:
 def pool_size(items: Sequence[ParseItem]) -> int:
     """How many worker processes parsing `items` deserves; 0 means parse in this process."""
     cores = os.cpu_count() or 1
-    if cores < 2:
+    if cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return 0
     if len(items) < POOL_MIN_FILES and sum(len(raw) for raw, _ in items) < POOL_MIN_BYTES:
         return 0
@@ -57,7 +57,7 @@ def parse_many(items: Sequence[ParseItem], *, workers: int | None = None) -> lis
     survive pickling). `workers` overrides the choice of `pool_size` (0: in this process).
     """
     count = pool_size(items) if workers is None else workers
-    if count < 2 or len(items) < 2:
+    if count < 2 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return _parse_chunk(items)
     chunks = [items[start : start + CHUNK_FILES] for start in range(0, len(items), CHUNK_FILES)]
     # fork: the workers inherit the loaded package instead of importing it again, and this

@@ -256,7 +256,7 @@ class _Fallback(Exception):
 _CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None) or object
 
 
-class _Composer(_CParser):  # type: ignore[misc]
+class _Composer(_CParser):
     """libyaml's parser and composer, with every node left untagged: resolution is ours."""
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:

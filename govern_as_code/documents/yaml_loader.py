@@ -9,6 +9,12 @@ parser's events itself:
 - plain scalars are resolved with the YAML 1.2 core schema only (null, true/false, ints and
   floats in their plain decimal forms); everything else stays the string that was written;
 - every value's (line, column) is recorded under its path, so problems can point at it.
+
+Most files hold none of what is refused or noted, and for them building from Python-level
+events is most of a lint's time. So text that cannot hold an anchor, alias or tag is first
+composed by libyaml and walked once (`yaml_builder.fast_documents`); at the first thing the
+builder would refuse or note, the file goes to the builder, which decides every refusal. A
+fast-path document works its positions out again only when a problem needs one.
 """
 
 from __future__ import annotations
