@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pytest
@@ -87,3 +88,15 @@ def test_below_the_threshold_no_pool_is_started(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(module, "ProcessPoolExecutor", no_pool)
     assert len(parse_many(SAMPLES)) == len(SAMPLES)
+
+
+def test_garbage_collection_resumes_after_parsing_even_when_a_file_fails() -> None:
+    assert gc.isenabled()
+    parse_many(SAMPLES, workers=0)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parse_many(SAMPLES, workers=0)
+        assert not gc.isenabled(), "a caller's choice to disable collection is kept"
+    finally:
+        gc.enable()

@@ -8,10 +8,12 @@ the same list, in the same order (tests/test_parse_many.py).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 from govern_as_code.documents.loaded import LoadError, LoadIssue
 from govern_as_code.documents.yaml_loader import ParsedFile, parse_bytes
@@ -57,11 +59,30 @@ def parse_many(items: Sequence[ParseItem], *, workers: int | None = None) -> lis
     survive pickling). `workers` overrides the choice of `pool_size` (0: in this process).
     """
     count = pool_size(items) if workers is None else workers
-    if count < 2 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return _parse_chunk(items)
-    chunks = [items[start : start + CHUNK_FILES] for start in range(0, len(items), CHUNK_FILES)]
-    # fork: the workers inherit the loaded package instead of importing it again, and this
-    # process has no threads of its own when it parses (the core is single-threaded).
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-        return [result for chunk in pool.map(_parse_chunk, chunks) for result in chunk]
+    with _collector_paused():
+        if count < 2 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return _parse_chunk(items)
+        chunks = [items[i : i + CHUNK_FILES] for i in range(0, len(items), CHUNK_FILES)]
+        # fork: the workers inherit the loaded package instead of importing it again, and
+        # this process has no threads of its own when it parses (the core is single-threaded).
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+            return [result for chunk in pool.map(_parse_chunk, chunks) for result in chunk]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while parsing.
+
+    Parsing allocates many small containers, and each collection of the oldest generation
+    walks every object alive, which includes any portfolio already loaded: a tenth to a fifth
+    of parsing time on the medium preset, with the base portfolio alive. Parsed values hold no
+    reference cycles, so nothing is kept longer; collection resumes afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
