@@ -60,14 +60,26 @@ def test_clean_text_gives_the_builders_values_positions_and_written_texts(text: 
     "text",
     [
         "a: &x 1\nb: 2\n",  # an anchor, even unused
-        "a: *x\n",  # an alias
         "a: !!str 1\n",  # a tag
+        "a: ! 1\n",  # the non-specific tag: 1 stays a string
         "a: 1\nnote: 'fine!'\n",  # '!' anywhere: the builder decides, even if it is content
-        "glob: 'models/*'\n",
     ],
 )
-def test_text_that_could_hold_an_anchor_alias_or_tag_goes_to_the_builder(text: str) -> None:
+def test_text_that_could_hold_an_anchor_or_tag_goes_to_the_builder(text: str) -> None:
     assert fast_documents(text) is None
+
+
+def test_an_alias_without_an_anchor_goes_to_the_builder() -> None:
+    assert fast_documents("a: *x\n") is None  # composing refuses it; the builder notes it
+    assert parse_text("a: *x\n").strict_issue is not None
+
+
+def test_a_star_in_content_stays_on_the_fast_path() -> None:
+    text = "deploymentGlobs:\n  - deploy/*.yaml\n  - '**/prod/*'\n"
+    fast = fast_documents(text)
+    assert fast is not None
+    assert fast[0].value == built(text)[0].value
+    assert fast[0].positions == built(text)[0].positions
 
 
 @pytest.mark.parametrize(

@@ -237,16 +237,18 @@ def _pos(event: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark else (1, 1)
 
 
-# The fast path. Composing nodes in C and walking them once costs about a third of building
+# The fast path. Composing nodes in C and walking them once costs about half of building
 # values from Python-level events (benchmarks/loader_bench.py). It is taken only for text
-# that cannot hold what the event builder refuses or notes: without '&', '*' and '!' there
-# can be no anchor, alias or tag. Everything else the walk meets that the builder would
-# refuse or note (a duplicate or non-scalar key, a merge key, too many nodes, too deep) sends
-# the file back to the event builder, so every refusal keeps its message and position, and
-# the syntax error that wins is the builder's (it stops at the first problem in stream order,
-# where composing reads the whole document first).
+# that cannot hold what the event builder notes: without '&' there is no anchor, so any
+# alias is undefined, which composing refuses; without '!' there is no tag (not even the
+# non-specific `!`, which keeps a plain scalar a string and leaves no trace on its node).
+# Everything else the walk meets that the builder would refuse or note (a duplicate or
+# non-scalar key, a merge key, too many nodes, too deep, a syntax error) sends the file back
+# to the event builder, so every refusal keeps its message and position, and the problem that
+# wins is the builder's (it stops at the first problem in stream order, where composing reads
+# the whole document first).
 FAST_PATH_BYTES = 256 * 1024
-_FAST_PATH_EXCLUDES = ("&", "*", "!")
+_FAST_PATH_EXCLUDES = ("&", "!")
 
 
 class _Fallback(Exception):
