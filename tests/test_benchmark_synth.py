@@ -117,3 +117,6 @@ def test_run_measures_every_row_on_the_small_preset(tmp_path: Path) -> None:
     text = bench.table(rows)
     assert text.splitlines()[2].startswith("| floor |")
     assert "× faster per commit" in text
+    if "check-jsonschema" in names:  # like with like: our schema checks over the same files
+        assert "schema checks, ours" in names
+        assert "Schema checks on the same files: ours are" in text
