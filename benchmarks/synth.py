@@ -1,6 +1,6 @@
 """A realistic synthetic portfolio as a real git repository, with real signed history.
 
-    python benchmarks/synth.py OUT [--preset small|large] [--seed 7]
+    python benchmarks/synth.py OUT [--preset small|medium|large] [--seed 7]
 
 The *large* preset has 200 initiatives, 10,000 projects, 15,000 models, 50,000 versions with
 metrics and drift, 400 people with SSH keys, 20,000 approvals each in its own commit signed by
@@ -67,6 +67,7 @@ class Preset:
 
 PRESETS = {
     "large": Preset(200, 10_000, 15_000, 50_000, 400, 20_000, 2_000),
+    "medium": Preset(20, 1_000, 1_500, 5_000, 60, 2_000, 200),
     "small": Preset(2, 100, 150, 500, 24, 200, 20),
 }
 

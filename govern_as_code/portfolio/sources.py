@@ -47,10 +47,12 @@ class WorktreeSource:
         self.root = root
         self.repo = repo
         self.description = str(root)
+        self._listed: list[str] = []
 
     def _paths(self) -> list[str]:
         if self.repo is not None and self.repo.root.resolve() == self.root.resolve():
-            return self.repo.worktree_files()
+            self._listed = self.repo.worktree_files()
+            return self._listed
         found = []
         for folder, dirs, files in os.walk(self.root):
             dirs[:] = [d for d in dirs if d not in (".git", "node_modules", "__pycache__")]
@@ -78,6 +80,27 @@ class WorktreeSource:
                 # git lists a submodule (or an untracked nested repository) as one entry.
                 result.append(Candidate(path.rstrip("/"), 0, submodule=True))
         return result
+
+    @property
+    def object_format(self) -> str:
+        return self.repo.object_format() if self.repo is not None else "sha1"
+
+    def blob_ids(self, paths: Iterable[str]) -> dict[str, str]:
+        """The index blob id of each of `paths` that git sees unchanged on disk.
+
+        Modified, untracked and conflicted files are left out: they are read and hashed. So is
+        everything when gitattributes or core.autocrlf could make a file on disk differ from
+        its blob (a filter or an eol conversion).
+        """
+        repo = self.repo
+        if repo is None or repo.root.resolve() != self.root.resolve():
+            return {}
+        wanted = list(paths)
+        if repo.may_rewrite_content(self._listed or wanted):
+            return {}
+        index = repo.index_blobs()
+        unstaged = repo.unstaged_paths()
+        return {p: index[p] for p in wanted if p in index and p not in unstaged}
 
     def read(self, paths: Iterable[str]) -> dict[str, bytes]:
         out = {}
@@ -110,6 +133,19 @@ class RevisionSource:
             else:
                 result.append(Candidate(entry.path, entry.size))
         return sorted(result, key=lambda c: c.path)
+
+    @property
+    def object_format(self) -> str:
+        return self.repo.object_format()
+
+    def blob_ids(self, paths: Iterable[str]) -> dict[str, str]:
+        """The blob id of each of `paths` that is a file of this revision."""
+        found = {}
+        for path in paths:
+            entry = self._entries.get(path)
+            if entry is not None and not entry.is_submodule and not entry.is_symlink:
+                found[path] = entry.sha
+        return found
 
     def read(self, paths: Iterable[str]) -> dict[str, bytes]:
         wanted = {

@@ -1,0 +1,229 @@
+"""The on-disk cache: parsed files by git blob id, so a second lint reads only what changed.
+
+A blob id names the bytes of a file, so what the safe loader made of those bytes can be
+reused until the loader itself changes: entries live in a folder named by a digest of this
+tool (its version, the source of its package and the PyYAML it parses with), and a folder of
+another digest is never read. Only the parse is kept, never a validated document, a problem
+of a rule or a gate: schemas, references, rules and gates are recomputed from these parts on
+every run, so nothing that depends on another document can be cached stale.
+
+The content is data only (JSON), checked for its shape on read: a CI cache may have been
+written by anyone who could run a job, so nothing here is ever unpickled or evaluated, and
+an entry that is truncated, corrupt, foreign or unreadable is ignored and parsed again.
+Writes go to a temporary file in the same folder and are moved into place with os.replace,
+so a reader sees an old shard or a new one, never half of one; concurrent runs can only lose
+each other's new entries, which are then parsed again. Deleting the folder is always safe.
+See docs/cache.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import govern_as_code
+from govern_as_code.documents.loaded import LoadedData, LoadIssue, PathKey
+from govern_as_code.documents.yaml_loader import ParsedFile
+from govern_as_code.errors import UsageError
+
+FORMAT = "govern-as-code/parse-cache/v1"
+PARSE_FOLDER_PREFIX = "parse-"
+# What the loader made of a blob: its documents, or why it could not be loaded.
+Parsed = ParsedFile | LoadIssue
+# (blob id, read as JSON): the same bytes are parsed differently as .json and .yaml.
+BlobKey = tuple[str, bool]
+ENV_VARIABLE = "GAC_CACHE_DIR"
+
+
+@cache
+def tool_digest() -> str:
+    """A digest of everything that decides what a parse yields: this tool's version, every
+    source and data file of its package, PyYAML and Python. Computed once per process."""
+    digest = hashlib.sha256()
+    for part in (govern_as_code.__version__, yaml.__version__, platform.python_version()):
+        digest.update(part.encode() + b"\0")
+    package = Path(govern_as_code.__file__).parent
+    for file in sorted(package.rglob("*")):
+        if file.suffix in (".py", ".json", ".yaml") and file.is_file():
+            digest.update(file.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def default_cache_dir(git_dir: Path) -> Path:
+    """Where the cache lives unless --cache-dir or GAC_CACHE_DIR says otherwise."""
+    return git_dir / "govern-as-code"
+
+
+def usable_cache_dir(folder: Path) -> Path:
+    """`folder`, created if need be, once it is known to be a writable folder.
+
+    A cache folder the user named and that cannot be used is an error (exit 2), not a
+    silent slow run: in CI that would throw away the persisted cache on every job unseen.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
+            pass
+    except OSError as e:
+        raise UsageError(
+            f"the cache folder {folder} cannot be used: {e.strerror or e}",
+            "give --cache-dir (or GAC_CACHE_DIR) a writable folder, or pass --no-cache",
+        ) from None
+    return folder
+
+
+class ParseCache:
+    """Parsed files by blob id, in 256 JSON shards under `folder`/parse-<tool digest>/."""
+
+    def __init__(self, folder: Path) -> None:
+        self.root = folder
+        self.folder = folder / f"{PARSE_FOLDER_PREFIX}{tool_digest()[:32]}"
+        self._shards: dict[str, dict[str, Any]] = {}
+        self._new: dict[str, dict[str, Any]] = {}
+        # One tuple per distinct path, shared by every document that has it: most documents
+        # of a kind have the same shape, so this keeps many small tuples out of memory.
+        self._paths: dict[PathKey, PathKey] = {}
+
+    def get(self, key: BlobKey) -> Parsed | None:
+        """The cached parse of `key`, or None when there is none that can be trusted."""
+        name = _entry_name(key)
+        entry = self._shard(name[:2]).get(name)
+        if entry is None:
+            return None
+        try:
+            return self._decode(entry)
+        except (TypeError, ValueError, KeyError, IndexError):
+            return None  # a foreign or damaged entry: parse the blob again
+
+    def put(self, key: BlobKey, parsed: Parsed) -> None:
+        entry = _encode(parsed)
+        if entry is not None:
+            name = _entry_name(key)
+            self._new.setdefault(name[:2], {})[name] = entry
+
+    def save(self) -> None:
+        """Write the new entries; a cache that cannot be written only costs time."""
+        if not self._new:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._prune()
+            for prefix, entries in self._new.items():
+                merged = {**self._read_shard(prefix), **entries}  # another run's entries too
+                text = json.dumps({"format": FORMAT, "entries": merged}, separators=(",", ":"))
+                _write_atomically(self.folder / f"{prefix}.json", text)
+        except (OSError, TypeError, ValueError):
+            pass
+        self._new.clear()
+
+    def _prune(self) -> None:
+        """Drop the folders of other tool versions: they are never read again."""
+        for other in self.root.glob(f"{PARSE_FOLDER_PREFIX}*"):
+            if other != self.folder and other.is_dir():
+                for file in other.iterdir():
+                    file.unlink(missing_ok=True)
+                other.rmdir()
+
+    def _shard(self, prefix: str) -> dict[str, Any]:
+        if prefix not in self._shards:
+            self._shards[prefix] = self._read_shard(prefix)
+        return self._shards[prefix]
+
+    def _read_shard(self, prefix: str) -> dict[str, Any]:
+        try:
+            data = json.loads((self.folder / f"{prefix}.json").read_bytes())
+        except (OSError, ValueError, RecursionError):
+            return {}
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return {}
+        entries = data.get("entries")
+        return entries if isinstance(entries, dict) else {}
+
+    def _decode(self, entry: Any) -> Parsed:
+        if not isinstance(entry, dict):
+            raise TypeError("entry")
+        if "issue" in entry:
+            rule, message, line, column, hint = entry["issue"]
+            _require(all(isinstance(s, str) for s in (rule, message, hint)))
+            _require(_is_int(line) and _is_int(column))
+            return LoadIssue(rule, message, line, column, hint)
+        documents = entry["documents"]
+        _require(isinstance(documents, list) and len(documents) > 0)
+        return ParsedFile([self._decode_document(d) for d in documents])
+
+    def _decode_document(self, encoded: Any) -> LoadedData:
+        value, positions, written = encoded
+        _require(isinstance(positions, list) and isinstance(written, list))
+        where: dict[PathKey, tuple[int, int]] = {}
+        for path, line, column in positions:
+            _require(_is_int(line) and _is_int(column))
+            where[self._path(path)] = (line, column)
+        texts: dict[PathKey, str] = {}
+        for path, text in written:
+            _require(isinstance(text, str))
+            texts[self._path(path)] = text
+        _require(() in where)
+        return LoadedData(value, where, texts)
+
+    def _path(self, parts: Any) -> PathKey:
+        _require(isinstance(parts, list))
+        _require(all(isinstance(p, str) or _is_int(p) for p in parts))
+        path = tuple(parts)
+        return self._paths.setdefault(path, path)
+
+
+def _encode(parsed: Parsed) -> dict[str, Any] | None:
+    """The entry for `parsed`; None for what is not worth keeping or cannot be kept as data.
+
+    A file with a construct a governance file refuses (anchors, tags, aliases) is not kept:
+    it is rare, and its Alias values and tags are not plain data.
+    """
+    if isinstance(parsed, LoadIssue):
+        return {
+            "issue": [parsed.rule, parsed.message, parsed.line, parsed.column, parsed.hint]
+        }
+    if parsed.strict_issue is not None or any(d.tags for d in parsed.documents):
+        return None
+    documents = [
+        [
+            d.value,
+            [[list(p), *where] for p, where in d.positions.items()],
+            [[list(p), text] for p, text in d.written.items()],
+        ]
+        for d in parsed.documents
+    ]
+    return {"documents": documents}
+
+
+def _entry_name(key: BlobKey) -> str:
+    blob, is_json = key
+    return f"{blob}{':json' if is_json else ''}"
+
+
+def _is_int(value: object) -> bool:
+    return type(value) is int
+
+
+def _require(condition: bool) -> None:
+    if not condition:
+        raise ValueError("the cache entry does not have the expected shape")
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
