@@ -23,9 +23,9 @@ from govern_as_code.gate.options import GateOptions
 from govern_as_code.gate.verdict import evaluate
 from govern_as_code.git import Repository
 from govern_as_code.portfolio import LoadOptions, Portfolio, load_portfolio
-from govern_as_code.portfolio.blobs import BlobStore
-from govern_as_code.portfolio.cache import ParseCache, default_cache_dir, usable_cache_dir
 from govern_as_code.portfolio.base import TrustedBase, find_trusted_base, resolve_at
+from govern_as_code.portfolio.blobs import BlobStore
+from govern_as_code.portfolio.cache import ParseCache, cache_folder
 from govern_as_code.portfolio.ignore import (
     IgnoreFiles,
     ignore_lines,
@@ -138,11 +138,7 @@ def assess(request: LintRequest) -> Assessment:
 
 def _cache_dir(request: LintRequest, repo: Repository | None) -> Path | None:
     """The cache folder for this run, None for none. One the user named must be usable."""
-    if request.no_cache:
-        return None
-    if request.cache_dir is not None:
-        return usable_cache_dir(request.cache_dir)
-    return default_cache_dir(repo.git_dir) if repo is not None else None
+    return cache_folder(request.cache_dir, request.no_cache, repo.git_dir if repo else None)
 
 
 def _commit_time(repo: Repository, revision: str) -> datetime:

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 
 from govern_as_code.documents.validation import ExtensionSchema
-from govern_as_code.portfolio.cache import BlobKey, Parsed, ParseCache
+from govern_as_code.portfolio.cache import BlobKey, ParseCache, Parsed
 from govern_as_code.portfolio.model import Document
 from govern_as_code.problems import Problem
 

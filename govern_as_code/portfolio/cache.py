@@ -23,6 +23,7 @@ import json
 import os
 import platform
 import tempfile
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,16 @@ def usable_cache_dir(folder: Path) -> Path:
             "give --cache-dir (or GAC_CACHE_DIR) a writable folder, or pass --no-cache",
         ) from None
     return folder
+
+
+def cache_folder(explicit: Path | None, no_cache: bool, git_dir: Path | None) -> Path | None:
+    """The cache folder of a run: None with --no-cache (or no git directory and no folder
+    named); one the user named must be usable (`usable_cache_dir`)."""
+    if no_cache:
+        return None
+    if explicit is not None:
+        return usable_cache_dir(explicit)
+    return default_cache_dir(git_dir) if git_dir is not None else None
 
 
 class ParseCache:
@@ -161,24 +172,72 @@ class ParseCache:
         return ParsedFile([self._decode_document(d) for d in documents])
 
     def _decode_document(self, encoded: Any) -> LoadedData:
-        value, positions, written = encoded
-        _require(isinstance(positions, list) and isinstance(written, list))
-        where: dict[PathKey, tuple[int, int]] = {}
-        for path, line, column in positions:
-            _require(_is_int(line) and _is_int(column))
-            where[self._path(path)] = (line, column)
+        value, flat, written = encoded
+        _require(isinstance(flat, list) and isinstance(written, list))
+        _require(len(flat) == 2 * _count_nodes(value))
+        _require(set(map(type, flat)) <= {int})
         texts: dict[PathKey, str] = {}
         for path, text in written:
-            _require(isinstance(text, str))
-            texts[self._path(path)] = text
-        _require(() in where)
-        return LoadedData(value, where, texts)
+            _require(isinstance(text, str) and isinstance(path, list))
+            _require(all(isinstance(p, str) or _is_int(p) for p in path))
+            texts[self._path(tuple(path))] = text
+        return _CachedData(value, flat, texts, self._paths)
 
-    def _path(self, parts: Any) -> PathKey:
-        _require(isinstance(parts, list))
-        _require(all(isinstance(p, str) or _is_int(p) for p in parts))
-        path = tuple(parts)
+    def _path(self, path: PathKey) -> PathKey:
         return self._paths.setdefault(path, path)
+
+
+class _CachedData(LoadedData):
+    """A cached document whose positions are rebuilt only when something asks for one.
+
+    Most documents of a clean portfolio are never pointed at, so their positions stay the
+    flat list of numbers they were cached as (see `_preorder`).
+    """
+
+    def __init__(
+        self,
+        value: Any,
+        flat: list[int],
+        written: dict[PathKey, str],
+        paths: dict[PathKey, PathKey],
+    ) -> None:
+        self.value = value
+        self.written = written
+        self.tags = {}
+        self._flat: list[int] | None = flat
+        self._paths = paths
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only while `positions` is not set yet: build it once, from the flat list.
+        if name != "positions" or self.__dict__.get("_flat") is None:
+            raise AttributeError(name)
+        flat, paths = self.__dict__["_flat"], self.__dict__["_paths"]
+        positions = {}
+        for index, path in enumerate(_preorder(self.value, ())):
+            path = paths.setdefault(path, path)
+            positions[path] = (flat[2 * index], flat[2 * index + 1])
+        self.positions = positions
+        self._flat = None
+        return positions
+
+
+def _preorder(value: Any, path: PathKey) -> Iterator[PathKey]:
+    """Every node's path, in the order the loader records them: a node, then its children."""
+    yield path
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _preorder(child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _preorder(child, (*path, index))
+
+
+def _count_nodes(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + sum(_count_nodes(v) for v in value.values())
+    if isinstance(value, list):
+        return 1 + sum(_count_nodes(v) for v in value)
+    return 1
 
 
 def _encode(parsed: Parsed) -> dict[str, Any] | None:
@@ -188,19 +247,21 @@ def _encode(parsed: Parsed) -> dict[str, Any] | None:
     it is rare, and its Alias values and tags are not plain data.
     """
     if isinstance(parsed, LoadIssue):
-        return {
-            "issue": [parsed.rule, parsed.message, parsed.line, parsed.column, parsed.hint]
-        }
+        return {"issue": [parsed.rule, parsed.message, parsed.line, parsed.column, parsed.hint]}
     if parsed.strict_issue is not None or any(d.tags for d in parsed.documents):
         return None
-    documents = [
-        [
-            d.value,
-            [[list(p), *where] for p, where in d.positions.items()],
-            [[list(p), text] for p, text in d.written.items()],
-        ]
-        for d in parsed.documents
-    ]
+    documents = []
+    for document in parsed.documents:
+        flat: list[int] = []
+        for path in _preorder(document.value, ()):
+            where = document.positions.get(path)
+            if where is None:
+                return None  # not the shape the loader makes: keep it out of the cache
+            flat.extend(where)
+        if len(flat) != 2 * len(document.positions):
+            return None
+        written = [[list(p), text] for p, text in document.written.items()]
+        documents.append([document.value, flat, written])
     return {"documents": documents}
 
 

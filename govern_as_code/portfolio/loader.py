@@ -248,8 +248,9 @@ def _load_governance_file(
         return
     found = store.validated(key)
     if found is None:
-        model, problems = validate_data(path, data, extensions)
-        found = (Document(path, model, data) if model is not None else None, tuple(problems))
+        model, found_problems = validate_data(path, data, extensions)
+        document = Document(path, model, data) if model is not None else None
+        found = (document, tuple(found_problems))
         store.remember(key, found)
     document, problems = found
     portfolio.problems.extend(problems)
