@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 
 from govern_as_code.documents.validation import ExtensionSchema
-from govern_as_code.portfolio.cache import BlobKey, ParseCache, Parsed
+from govern_as_code.portfolio.cache import BlobKey, ParseCache, Parsed, compact
 from govern_as_code.portfolio.model import Document
 from govern_as_code.problems import Problem
 
@@ -43,6 +43,7 @@ class BlobStore:
 
     def add(self, parsed: Mapping[BlobKey, Parsed]) -> None:
         """Parses this run made; they go to the cache too."""
+        parsed = {key: compact(value) for key, value in parsed.items()}
         self._parsed.update(parsed)
         self.parsed_here += len(parsed)
         if self.cache is not None:

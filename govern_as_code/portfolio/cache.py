@@ -23,6 +23,7 @@ import json
 import os
 import platform
 import tempfile
+from array import array
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -100,9 +101,6 @@ class ParseCache:
         self.folder = folder / f"{PARSE_FOLDER_PREFIX}{tool_digest()[:32]}"
         self._shards: dict[str, dict[str, Any]] = {}
         self._new: dict[str, dict[str, Any]] = {}
-        # One tuple per distinct path, shared by every document that has it: most documents
-        # of a kind have the same shape, so this keeps many small tuples out of memory.
-        self._paths: dict[PathKey, PathKey] = {}
 
     def get(self, key: BlobKey) -> Parsed | None:
         """The cached parse of `key`, or None when there is none that can be trusted."""
@@ -175,61 +173,90 @@ class ParseCache:
         value, flat, written = encoded
         _require(isinstance(flat, list) and isinstance(written, list))
         _require(len(flat) == 2 * _count_nodes(value))
-        _require(set(map(type, flat)) <= {int})
+        numbers = array("I", flat)  # refuses what is not a line or column number
         texts: dict[PathKey, str] = {}
         for path, text in written:
             _require(isinstance(text, str) and isinstance(path, list))
             _require(all(isinstance(p, str) or _is_int(p) for p in path))
-            texts[self._path(tuple(path))] = text
-        return _CachedData(value, flat, texts, self._paths)
-
-    def _path(self, path: PathKey) -> PathKey:
-        return self._paths.setdefault(path, path)
+            texts[_intern(tuple(path))] = text
+        return CompactData(value, numbers, texts)
 
 
-class _CachedData(LoadedData):
-    """A cached document whose positions are rebuilt only when something asks for one.
+# One tuple per distinct path, shared by every document that has it: most documents of a
+# kind have the same shape, so this keeps many small tuples out of memory.
+_PATHS: dict[PathKey, PathKey] = {}
 
-    Most documents of a clean portfolio are never pointed at, so their positions stay the
-    flat list of numbers they were cached as (see `_preorder`).
+
+def _intern(path: PathKey) -> PathKey:
+    return _PATHS.setdefault(path, path)
+
+
+class CompactData(LoadedData):
+    """A document whose positions are kept as a flat array of numbers, in the order of
+    `_preorder`, and rebuilt as a mapping only when something asks for one.
+
+    Most documents of a clean portfolio are never pointed at by a problem, so this keeps
+    their positions at a few bytes a node instead of a dictionary of tuples.
     """
 
-    def __init__(
-        self,
-        value: Any,
-        flat: list[int],
-        written: dict[PathKey, str],
-        paths: dict[PathKey, PathKey],
-    ) -> None:
+    def __init__(self, value: Any, flat: array[int], written: dict[PathKey, str]) -> None:
         self.value = value
         self.written = written
         self.tags = {}
-        self._flat: list[int] | None = flat
-        self._paths = paths
+        self.flat: array[int] | None = flat
 
     def __getattr__(self, name: str) -> Any:
-        # Called only while `positions` is not set yet: build it once, from the flat list.
-        if name != "positions" or self.__dict__.get("_flat") is None:
+        # Called only while `positions` is not set yet: build it once, from the flat array.
+        flat = self.__dict__.get("flat")
+        if name != "positions" or flat is None:
             raise AttributeError(name)
-        flat, paths = self.__dict__["_flat"], self.__dict__["_paths"]
         positions = {}
         for index, path in enumerate(_preorder(self.value, ())):
-            path = paths.setdefault(path, path)
-            positions[path] = (flat[2 * index], flat[2 * index + 1])
+            positions[_intern(path)] = (flat[2 * index], flat[2 * index + 1])
         self.positions = positions
-        self._flat = None
         return positions
+
+
+def compact(parsed: Parsed) -> Parsed:
+    """`parsed` with its documents' positions kept compactly (`CompactData`), when it has
+    the shape the loader makes; otherwise unchanged."""
+    if isinstance(parsed, LoadIssue) or parsed.strict_issue is not None:
+        return parsed
+    documents: list[LoadedData] = []
+    for document in parsed.documents:
+        flat = _flatten(document)
+        if flat is None:
+            return parsed
+        written = {_intern(p): text for p, text in document.written.items()}
+        documents.append(CompactData(document.value, flat, written))
+    return ParsedFile(documents)
+
+
+def _flatten(document: LoadedData) -> array[int] | None:
+    """The positions of `document` in `_preorder` order; None if they are not one per node."""
+    if document.tags:
+        return None
+    if isinstance(document, CompactData) and document.flat is not None:
+        return document.flat
+    flat = array("I")
+    for path in _preorder(document.value, ()):
+        where = document.positions.get(path)
+        if where is None:
+            return None
+        flat.extend(where)
+    return flat if len(flat) == 2 * len(document.positions) else None
 
 
 def _preorder(value: Any, path: PathKey) -> Iterator[PathKey]:
     """Every node's path, in the order the loader records them: a node, then its children."""
-    yield path
-    if isinstance(value, dict):
-        for key, child in value.items():
-            yield from _preorder(child, (*path, key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            yield from _preorder(child, (*path, index))
+    stack = [(path, value)]
+    while stack:
+        path, value = stack.pop()
+        yield path
+        if isinstance(value, dict):
+            stack.extend(((*path, k), v) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend(((*path, i), value[i]) for i in range(len(value) - 1, -1, -1))
 
 
 def _count_nodes(value: Any) -> int:
@@ -252,16 +279,11 @@ def _encode(parsed: Parsed) -> dict[str, Any] | None:
         return None
     documents = []
     for document in parsed.documents:
-        flat: list[int] = []
-        for path in _preorder(document.value, ()):
-            where = document.positions.get(path)
-            if where is None:
-                return None  # not the shape the loader makes: keep it out of the cache
-            flat.extend(where)
-        if len(flat) != 2 * len(document.positions):
-            return None
+        flat = _flatten(document)
+        if flat is None:
+            return None  # not the shape the loader makes: keep it out of the cache
         written = [[list(p), text] for p, text in document.written.items()]
-        documents.append([document.value, flat, written])
+        documents.append([document.value, flat.tolist(), written])
     return {"documents": documents}
 
 

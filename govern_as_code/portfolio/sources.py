@@ -9,6 +9,7 @@ governance document or deployment manifest would be.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,16 +68,17 @@ class WorktreeSource:
     def candidates(self) -> list[Candidate]:
         result = []
         for path in self._paths():
-            full = self.root / path
+            full = os.path.join(self.root, path)
             try:
-                stat = full.lstat()
+                found = os.lstat(full)
             except OSError:
                 continue  # listed by git but deleted from the working tree
-            if full.is_symlink():
+            # One lstat decides: a link is never followed, so what it points at is not asked.
+            if stat.S_ISLNK(found.st_mode):
                 result.append(Candidate(path, 0, os.readlink(full)))
-            elif full.is_file():
-                result.append(Candidate(path, stat.st_size))
-            elif full.is_dir():
+            elif stat.S_ISREG(found.st_mode):
+                result.append(Candidate(path, found.st_size))
+            elif stat.S_ISDIR(found.st_mode):
                 # git lists a submodule (or an untracked nested repository) as one entry.
                 result.append(Candidate(path.rstrip("/"), 0, submodule=True))
         return result
