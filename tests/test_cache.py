@@ -11,17 +11,22 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from repo_helpers import commit_all, git
+from signing_helpers import init_repo
 from test_benchmark_synth import _synth
 
 from govern_as_code.cli.main import cli
-from govern_as_code.git import blob_id
+from govern_as_code.commands.assess import LintRequest, assess
+from govern_as_code.git import Repository, blob_id
 from govern_as_code.portfolio import loader
 
 TODAY = "2025-06-01"  # the synthetic history's approvals are current on this day
@@ -262,3 +267,44 @@ def test_an_unusable_cache_dir_is_a_clear_error(repo: Path, tmp_path: Path, comm
     assert "the cache folder" in result.output and "cannot be used" in result.output
     assert "--no-cache" in result.output
     assert "Traceback" not in result.output
+
+
+def test_base_and_head_share_one_document_per_blob_without_a_cache(repo: Path) -> None:
+    assessment = assess(
+        LintRequest(repo, base="main", today=date.fromisoformat(TODAY), no_cache=True)
+    )
+    base = assessment.trust.portfolio
+    assert base is not None and base is not assessment.portfolio
+    assert len(base.documents) == len(assessment.portfolio.documents) > 0
+    for document in assessment.portfolio.documents:
+        assert base.get(document.kind, document.id) is document
+    assert not cache_of(repo).exists()
+
+
+def test_blob_ids_are_gits_own_in_sha1_and_sha256_repositories(tmp_path: Path) -> None:
+    data = b"apiVersion: govern-as-code/v1\nkind: Person\n"
+    for object_format in ("sha1", "sha256"):
+        root = init_repo(tmp_path / object_format, object_format=object_format)
+        (root / "x.yaml").write_bytes(data)
+        expected = git(root, "hash-object", "x.yaml").strip()
+        assert blob_id(data, object_format) == expected
+        assert Repository(root).object_format() == object_format
+
+
+def test_concurrent_lints_leave_a_readable_cache(repo: Path) -> None:
+    before = cold(repo)
+    argv = [sys.executable, "-m", "govern_as_code", "lint", "--repo", str(repo), "--base"]
+    runs = [
+        subprocess.Popen(
+            [*argv, "main", "--today", TODAY, "--format", "json"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(3)
+    ]
+    outputs = [json.loads(run.communicate()[0]) for run in runs]
+    assert all(output == before[1] for output in outputs)
+    for shard in _shards(repo):
+        json.loads(shard.read_bytes())  # whole, never half-written
+    assert not list(cache_of(repo).rglob(".*.json.*")), "no temporary file is left behind"
+    assert lint(repo) == before
