@@ -64,6 +64,8 @@ class BlobStore:
         """Forget the parses: what the portfolios keep is theirs; the rest can be freed."""
         self._parsed.clear()
         self._validated.clear()
+        if self.cache is not None:
+            self.cache.release()
 
 
 def extensions_digest(extensions: Mapping[str, ExtensionSchema]) -> str:

@@ -119,6 +119,10 @@ class ParseCache:
             name = _entry_name(key)
             self._new.setdefault(name[:2], {})[name] = entry
 
+    def release(self) -> None:
+        """Forget the shards read: the documents keep what they need of them."""
+        self._shards.clear()
+
     def save(self) -> None:
         """Write the new entries; a cache that cannot be written only costs time."""
         if not self._new:
@@ -260,11 +264,16 @@ def _preorder(value: Any, path: PathKey) -> Iterator[PathKey]:
 
 
 def _count_nodes(value: Any) -> int:
-    if isinstance(value, dict):
-        return 1 + sum(_count_nodes(v) for v in value.values())
-    if isinstance(value, list):
-        return 1 + sum(_count_nodes(v) for v in value)
-    return 1
+    """How many nodes a JSON value has: what a cached entry's positions must number."""
+    count, stack = 0, [value]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if type(node) is dict:
+            stack.extend(node.values())
+        elif type(node) is list:
+            stack.extend(node)
+    return count
 
 
 def _encode(parsed: Parsed) -> dict[str, Any] | None:
