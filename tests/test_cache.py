@@ -208,6 +208,7 @@ def test_entries_of_the_wrong_shape_are_parsed_again(repo: Path, parses: list[in
     shapes: list[Any] = [
         {"documents": [[{"kind": "Person"}, ["1", "1"], []]]},  # positions that are not ints
         {"documents": [[{"kind": "Person"}, [1, 1, 2, 2, 3, 3], []]]},  # one position too many
+        {"documents": [[{"kind": "Person"}, [-1, 1, 2, 2], []]]},  # not a line number
         {"documents": "no"},
         {"issue": ["parse", "forged", "1", 1, ""]},
         "a string",

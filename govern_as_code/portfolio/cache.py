@@ -110,7 +110,7 @@ class ParseCache:
             return None
         try:
             return self._decode(entry)
-        except (TypeError, ValueError, KeyError, IndexError):
+        except (TypeError, ValueError, KeyError, IndexError, OverflowError):
             return None  # a foreign or damaged entry: parse the blob again
 
     def put(self, key: BlobKey, parsed: Parsed) -> None:
