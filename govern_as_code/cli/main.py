@@ -62,7 +62,7 @@ def validate(
     """
     from govern_as_code.commands.validate import validate as run_validate
 
-    report = run_validate(check_repo(repo), revision, cache_dir=cache_dir, no_cache=no_cache)
+    report = run_validate(check_repo(repo), revision, cache_dir, no_cache)
     sys.exit(emit_report(report, fmt, output))
 
 

@@ -20,7 +20,6 @@ from govern_as_code.rules.registry import rule_infos
 def validate(
     root: Path,
     revision: str | None = None,
-    *,
     cache_dir: Path | None = None,
     no_cache: bool = False,
 ) -> LintReport:
