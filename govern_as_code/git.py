@@ -325,16 +325,17 @@ class Repository:
         """The blob id of every file staged in the index (stage 0), by path.
 
         Only what is staged: a file that differs on disk has another id (`unstaged_paths`).
-        A conflicted path (stages 1-3) has no single blob and is left out.
+        A conflicted path (stages 1-3) has no single blob and is left out, and so is one
+        marked assume-unchanged or skip-worktree: git does not compare those with the disk.
         """
-        out = self._run("ls-files", "-s", "-z")
+        out = self._run("ls-files", "-s", "-v", "-z")
         found: dict[str, str] = {}
         for record in out.decode("utf-8", "surrogateescape").split("\0"):
             if not record:
                 continue
             meta, path = record.split("\t", 1)
-            mode, sha, stage = meta.split()
-            if stage == "0" and mode in ("100644", "100755"):
+            tag, mode, sha, stage = meta.split()
+            if tag == "H" and stage == "0" and mode in ("100644", "100755"):
                 found[path] = sha
         return found
 
