@@ -40,7 +40,17 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from govern_as_code.documents.digest import canonical_json, sha256_digest
 
 HEADER = "apiVersion: govern-as-code/v1\n"
-START = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
+# The history starts this long before the day it is generated, so its approvals are current
+# (the default policy lets a sign-off age 365 days) and the gate judges what it would judge in
+# a live portfolio; `--start` fixes it for a reproducible repository.
+HISTORY_DAYS = 60
+
+
+def default_start(now: datetime | None = None) -> datetime:
+    day = (now or datetime.now(UTC)).replace(hour=9, minute=0, second=0, microsecond=0)
+    return day - timedelta(days=HISTORY_DAYS)
+
+
 DEPARTMENTS = ("data-science", "model-risk", "business", "compliance", "engineering", "legal")
 REVIEW_ROLES = ("technical-review", "risk-review", "business-review", "compliance-review")
 FINAL_ROLE = "final-approval"
@@ -67,7 +77,7 @@ class Preset:
 
 PRESETS = {
     "large": Preset(200, 10_000, 15_000, 50_000, 400, 20_000, 2_000),
-    "medium": Preset(20, 1_000, 1_500, 5_000, 60, 2_000, 200),
+    "medium": Preset(20, 1_000, 1_500, 5_000, 40, 2_000, 200),
     "small": Preset(2, 100, 150, 500, 24, 200, 20),
 }
 
@@ -158,15 +168,16 @@ def version_digest_of(subject: str, uri: str, artifact: str, code: str, data: st
 class Builder:
     """Lays out the documents and the order in which they are committed."""
 
-    def __init__(self, preset: Preset, seed: int) -> None:
+    def __init__(self, preset: Preset, seed: int, start: datetime) -> None:
         self.preset = preset
+        self.start = start
         self.rng = random.Random(seed)
         self.people = _people(max(preset.people, 24), self.rng)
         self.by_role: dict[str, list[Person]] = {}
         for person in self.people:
             self.by_role.setdefault(person.role, []).append(person)
         self.admin = self.by_role["governance-admin"][0]
-        self.clock = START
+        self.clock = start
         self.commits: list[Commit] = []
         # (subject, model, path, risk tier, author) of every version, in creation order
         self.versions: list[tuple[str, str, str, str, Person]] = []
@@ -267,9 +278,13 @@ class Builder:
 
     def _version_doc(self, model: str, version: int, author: Person) -> str:
         artifact = "sha256:" + hashlib.sha256(f"{model}@{version}".encode()).hexdigest()
+        # Monitoring that ran before the version was recorded here: the first days of the
+        # months before the history starts, never a date after the commit that holds it.
+        months = self.rng.randint(1, 6)
         drift = "".join(
-            f"      - {{date: '2025-{month:02d}-01', psi: {self.rng.uniform(0.01, 0.25):.3f}}}\n"
-            for month in range(3, 3 + self.rng.randint(1, 6))
+            f"      - {{date: '{_month_before(self.start, back)}', "
+            f"psi: {self.rng.uniform(0.01, 0.25):.3f}}}\n"
+            for back in range(months, 0, -1)
         )
         return (
             HEADER + f"kind: ModelVersion\nmetadata:\n  id: {model}@{version}\nspec:\n"
@@ -452,10 +467,20 @@ def verify_sample(root: Path, people: list[Person], sample: list[str]) -> None:
         _git(root, "-c", f"gpg.ssh.allowedSignersFile={allowed}", "verify-commit", sha)
 
 
-def synthesize(out: Path, preset: Preset, seed: int = 7) -> Synthesis:
-    """Generate the portfolio repository at `out` (which must not exist)."""
+def _month_before(moment: datetime, back: int) -> str:
+    """The first day of the month `back` months before `moment`'s, as YYYY-MM-01."""
+    month = moment.year * 12 + moment.month - 1 - back
+    return f"{month // 12:04d}-{month % 12 + 1:02d}-01"
+
+
+def synthesize(
+    out: Path, preset: Preset, seed: int = 7, start: datetime | None = None
+) -> Synthesis:
+    """Generate the portfolio repository at `out` (which must not exist).
+
+    Its history starts at `start` (default: HISTORY_DAYS before now)."""
     started = time.perf_counter()
-    builder = Builder(preset, seed)
+    builder = Builder(preset, seed, start or default_start())
     commits = builder.build()
     out.mkdir(parents=True)
     _git(out, "init", "-q", "-b", "main")
@@ -495,11 +520,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="where to create the repository (must not exist)")
     parser.add_argument("--preset", choices=sorted(PRESETS), default="small")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--start",
+        type=lambda text: datetime.fromisoformat(text).replace(tzinfo=UTC),
+        help=f"when the history starts (default: {HISTORY_DAYS} days ago)",
+    )
     args = parser.parse_args(argv)
     if args.out.exists():
         print(f"synth: {args.out} exists; choose a new folder", file=sys.stderr)
         return 2
-    result = synthesize(args.out, PRESETS[args.preset], args.seed)
+    result = synthesize(args.out, PRESETS[args.preset], args.seed, args.start)
     print(
         json.dumps(
             {

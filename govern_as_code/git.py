@@ -103,6 +103,18 @@ class FileChange:
 
 
 @dataclass(frozen=True)
+class BlobChange:
+    """A commit's change to one path: the blob before and after (None where there is none)."""
+
+    commit: str
+    time: datetime  # committer time
+    path: str
+    status: str  # git's raw status letter: A, M, D or T
+    old_blob: str | None
+    new_blob: str | None
+
+
+@dataclass(frozen=True)
 class ResolvedRef:
     """A revision named by the user, with the full ref name (or commit id) it stands for."""
 
@@ -623,6 +635,51 @@ class Repository:
                 LogEntry(commit, name, email, datetime.fromisoformat(stamp), subject, tuple(files))
             )
         return entries
+
+    def blob_log(self, rev: str, pathspecs: Sequence[str]) -> list[BlobChange]:
+        """Every change of `rev`'s history to the paths, newest first, with the blob ids
+        before and after, in one `git log --raw` (the content is read later, in one batch).
+        Merges are not diffed: the commits they bring in carry the changes."""
+        marker = f"gac-{secrets.token_hex(16)}:"
+        out = self._run(
+            "log",
+            f"--format={marker}%H%x00%cI",
+            "--raw",
+            "--no-abbrev",
+            "-z",
+            "--no-renames",
+            rev,
+            "--",
+            *pathspecs,
+        )
+        fields = out.decode("utf-8", "surrogateescape").split("\0")
+        changes: list[BlobChange] = []
+        commit: str | None = None
+        stamp: datetime | None = None
+        index = 0
+        while index < len(fields):
+            field = fields[index].lstrip("\n")
+            if field.startswith(marker):
+                commit = field[len(marker) :]
+                stamp = datetime.fromisoformat(fields[index + 1])
+                index += 2
+                continue
+            if field.startswith(":") and commit and stamp and index + 1 < len(fields):
+                _old_mode, _new_mode, old, new, status = field[1:].split()
+                changes.append(
+                    BlobChange(
+                        commit,
+                        stamp,
+                        fields[index + 1],
+                        status[:1],
+                        None if set(old) == {"0"} else old,
+                        None if set(new) == {"0"} else new,
+                    )
+                )
+                index += 2
+                continue
+            index += 1
+        return changes
 
     def read_files_at(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], bytes]:
         """The content of each (revision, path) that exists, in one batch read."""

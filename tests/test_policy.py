@@ -128,7 +128,7 @@ def test_unknown_rule_id_stops_with_file_line_and_nearest_id(tmp_path: Path) -> 
     assert err.splitlines() == [
         "gac: error: policies/gate.yaml:7: unknown rule 'production-requires-approval';"
         " did you mean 'production-requires-approvals'?",
-        "gac: fix: use one of: drift-threshold, foreign-manifest-linked,"
+        "gac: fix: use one of: dates-not-after-commit, drift-threshold, foreign-manifest-linked,"
         " production-needs-metrics, production-requires-approvals,"
         " qualified-before-development, references-resolve, revalidation-due, stage-order,"
         " trust-changes-need-admin, ungoverned-in-production (see `gac rules`)",

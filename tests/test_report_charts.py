@@ -22,7 +22,7 @@ from govern_as_code.report.portfolio_charts import (
     heat_map,
 )
 from govern_as_code.report.svg import MARKER_SHAPES
-from govern_as_code.report.trend_charts import line_chart
+from govern_as_code.report.trend_charts import breach_since, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = ("<script>alert(1)</script>", '"onload="x', "]]>", "</svg><b>&amp;")
@@ -211,7 +211,9 @@ def test_line_chart_series_threshold_and_tooltips() -> None:
     assert len(by_class(root, "threshold-line")) == 1
     assert [t.text for t in by_class(root, "threshold-label")] == ["threshold 0.2"]
     tips = [t.text for t in root.iter(f"{SVG}title")]
-    assert "2026-03-01 psi: 0.12" in tips and "2026-03-08 psi: 0.3" in tips
+    assert "2026-03-01 psi: 0.12" in tips and "2026-03-08 psi: 0.3, above the limit 0.2" in tips
+    assert [b.get("data-date") for b in by_class(root, "breach")] == ["2026-03-08"]
+    assert "psi: above the limit since 2026-03-08" in all_text(root)
     assert not any("nan" in (t or "").lower() or "inf" in (t or "") for t in tips)
     psi = by_class(root, "series-0")[0]
     xs = [float(p.split(",")[0]) for p in one(psi, "svg:polyline").get("points", "").split()]
@@ -219,6 +221,27 @@ def test_line_chart_series_threshold_and_tooltips() -> None:
     shapes = {m.get("class", "").split()[1] for m in by_class(root, "marker")}
     assert shapes == {f"marker-{MARKER_SHAPES[0]}", f"marker-{MARKER_SHAPES[1]}"}
     assert "nan" not in str(line_chart(series, "d")).lower()
+
+
+def test_line_chart_axes_start_at_zero_and_ticks_fall_on_data() -> None:
+    months = [date(2026, m, 1) for m in range(1, 13)]
+    values = [0.5 + m / 100 for m in range(12)]
+    root = parse(line_chart({"psi": list(zip(months, values, strict=True))}, "x", y_label="psi"))
+    assert next(t.text for t in by_class(root, "y-tick")) == "0"
+    assert [t.text for t in by_class(root, "axis-label")] == ["psi"]
+    x_ticks = [t.text for t in by_class(root, "x-tick")]
+    assert 2 <= len(x_ticks) <= 6 and x_ticks[-1] == "2026-12-01"
+    assert set(x_ticks) <= {m.isoformat() for m in months}
+    long = "a drift figure with a rather long descriptive name"
+    legend = parse(line_chart({long: [(D1, 1.0)]}, "x"))
+    assert long in [t.text for t in by_class(legend, "legend-label")]
+
+
+def test_breach_since_is_the_latest_unbroken_run() -> None:
+    pts = [(D1, 0.3), (D2, 0.1), (D3, 0.25), (date(2026, 3, 22), 0.4)]
+    assert breach_since(pts, 0.2) == D3
+    assert breach_since([*pts, (date(2026, 3, 29), 0.1)], 0.2) is None
+    assert breach_since([(D1, 0.2)], 0.2) is None  # at the limit is within it
 
 
 def test_line_chart_without_threshold_single_point_and_flat() -> None:

@@ -146,17 +146,18 @@ def test_deployments_show_the_gate(example: tuple[Portfolio, PortfolioStatus, Pa
     assert "no approval from role risk-review" in blocked and "foreign manifest" in blocked
 
 
-def test_audit_is_in_time_order_with_evidence(
+def test_audit_is_newest_first_with_evidence(
     example: tuple[Portfolio, PortfolioStatus, Path],
 ) -> None:
     _, _, site = example
     html = _text(site, "audit.html")
     times = re.findall(r'<td class="nowrap">(\d{4}-\d\d-\d\d \d\d:\d\d UTC)</td>', html)
-    assert len(times) > 20 and times == sorted(times)
+    assert len(times) > 20 and times == sorted(times, reverse=True)
     assert "SHA256:Xf2kq9rT1pLmN0vW" in html and "0123456789" in html
     assert "signed commit" in html
-    # Stage completions come from the project documents: the page does not claim a signature.
-    assert "recorded in YAML only" in html and "unsigned commit" not in html
+    # Without history no commit vouches for a stage completion: the page says so.
+    stages = [r for r in re.findall(r"<tr data-kind=\"stage\".*?</tr>", html, re.S)]
+    assert stages and all("✕</span> unsigned" in r and "no commit" in r for r in stages)
 
 
 def test_model_page(example: tuple[Portfolio, PortfolioStatus, Path]) -> None:

@@ -127,7 +127,12 @@ def report(
         from govern_as_code.commands.assess import LintRequest, assess
 
         request = LintRequest(
-            check_repo(repo), base=base, at=at, cache_dir=cache_dir, no_cache=no_cache
+            check_repo(repo),
+            base=base,
+            at=at,
+            report_history=True,
+            cache_dir=cache_dir,
+            no_cache=no_cache,
         )
         index = _write_report(assess(request), out)
     click.echo(str(index))
@@ -152,7 +157,7 @@ def export(fmt: str, output: Path | None, at: str | None, base: str | None, repo
 
     if fmt != "json":
         raise UsageError(f"unknown export format {fmt!r}", "use --format json")
-    assessment = assess(LintRequest(check_repo(repo), base=base, at=at))
+    assessment = assess(LintRequest(check_repo(repo), base=base, at=at, report_history=True))
     text = (
         json.dumps(
             export_portfolio(assessment.portfolio, assessment.status),

@@ -6,24 +6,34 @@ This is the core behind `gac lint`, `gac check-deploy` and `gac report`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from govern_as_code.commands.deployed_since import deployed_since
 from govern_as_code.commands.providers import build_providers
-from govern_as_code.documents.kinds import ApprovalDocument, ProjectDocument
+from govern_as_code.documents.kinds import (
+    ApprovalDocument,
+    ModelDocument,
+    ModelVersionDocument,
+    ProjectDocument,
+)
 from govern_as_code.errors import GitError
+from govern_as_code.evidence.commit_links import commit_url
 from govern_as_code.evidence.commit_object import split_signed_commit
+from govern_as_code.evidence.governance_log import GovernanceLog, governance_log, with_commit
 from govern_as_code.evidence.history import history_facts
 from govern_as_code.evidence.provider import EvidenceRequest, collect_all
+from govern_as_code.evidence.reached_production import reached_production
 from govern_as_code.evidence.signed_commits import SignatureVerifier
 from govern_as_code.gate.judge import judge_approvals
 from govern_as_code.gate.model import GateVerdict
 from govern_as_code.gate.options import GateOptions
+from govern_as_code.gate.tiers import strictest_tier
 from govern_as_code.gate.verdict import evaluate
-from govern_as_code.git import Repository
+from govern_as_code.git import Repository, remote_url
 from govern_as_code.portfolio import LoadOptions, Portfolio, load_portfolio
-from govern_as_code.portfolio.base import TrustedBase, find_trusted_base, resolve_at
+from govern_as_code.portfolio.base import TrustedBase, at_moment, find_trusted_base, resolve_at
 from govern_as_code.portfolio.blobs import BlobStore
 from govern_as_code.portfolio.cache import ParseCache, cache_folder
 from govern_as_code.portfolio.ignore import (
@@ -34,11 +44,19 @@ from govern_as_code.portfolio.ignore import (
 )
 from govern_as_code.portfolio.sources import RevisionSource, WorktreeSource
 from govern_as_code.portfolio.trust import TrustRoot
-from govern_as_code.problems import GateResult, LintReport
-from govern_as_code.results import ApprovalCheck, PortfolioStatus, StageEvent
+from govern_as_code.problems import GateResult, Level, LintReport
+from govern_as_code.results import (
+    ApprovalCheck,
+    DriftLimits,
+    NeededRole,
+    PortfolioStatus,
+    SignoffStatus,
+    StageEvent,
+)
+from govern_as_code.rules import drift_threshold
 from govern_as_code.rules.base import RuleContext
 from govern_as_code.rules.engine import gated_deployments, run_rules
-from govern_as_code.rules.policy import GATE_RULE, resolve_policy
+from govern_as_code.rules.policy import GATE_RULE, ResolvedPolicy, resolve_policy
 from govern_as_code.rules.registry import rule_infos
 
 
@@ -51,6 +69,10 @@ class LintRequest:
     only_paths: Sequence[str] | None = None  # check-deploy: gate only these manifests
     offline: bool = False  # forge evidence from the cache only
     environ: Mapping[str, str] | None = None  # the CI's variables; None: the process's own
+    # What only the report shows costs walks of the history: "deployed since", when each
+    # version first reached production, the stage completions' commits and the governance
+    # changes. The gate needs none of them, so lint does not pay for them.
+    report_history: bool = False
     cache_dir: Path | None = None  # None: the default cache under the git directory
     no_cache: bool = False  # parse everything and verify every signature again
 
@@ -84,6 +106,10 @@ def assess(request: LintRequest) -> Assessment:
     repo.require_full_history()
     cache_dir = _cache_dir(request, repo)
     head = resolve_at(repo, request.at) if request.at else repo.resolve("HEAD")
+    # A past state is judged on its own day: expiry, staleness and overdue count from it.
+    as_of = (at_moment(request.at) or _commit_time(repo, head)) if request.at else None
+    if as_of is not None:
+        today = as_of.date()
     trusted = None if request.at else find_trusted_base(repo, head, request.base)
     base = head if trusted is None else trusted.commit
     base_source = RevisionSource(repo, base, request.at)
@@ -127,12 +153,32 @@ def assess(request: LintRequest) -> Assessment:
         )
         evidence = collect_all(providers, evidence_request)
         history = history_facts(repo, head, portfolio, trust, verifier)
+        log = (
+            governance_log(repo, head, portfolio, trust, verifier)
+            if request.report_history
+            else None
+        )
     finally:
         verifier.close()
     context = RuleContext(portfolio, trust, today, evidence, history, ignore)
-    as_of = _commit_time(repo, head) if request.at else None
     assessment = _finish(context, request, revision=head, as_of=as_of)
+    if request.report_history:
+        since = deployed_since(repo, head, portfolio)
+        assessment.status = replace(assessment.status, deployed_since=since)
     assessment.base = trusted
+    if log is not None:
+        assessment.status = replace(
+            assessment.status,
+            stage_events=_stage_events(context, log),
+            history_events=log.events,
+            commit_url=commit_url(remote_url(repo)),
+        )
+    if request.report_history:
+        gated = [d for d in portfolio.deployments() if trust.settings.gates(d.environment, d.path)]
+        reached = reached_production(repo, head, gated)
+        assessment.status = replace(
+            assessment.status, reached_production=tuple(sorted(reached.items()))
+        )
     return assessment
 
 
@@ -203,8 +249,19 @@ def _finish(
         _stage_events(context),
         revision,
         as_of,
+        drift_limits=_drift_limits(policy),
+        signoffs=_signoffs(context, gate_options, verdicts),
+        today=context.today,
     )
     return Assessment(context.portfolio, context.trust, context, report, status, verdicts)
+
+
+def _drift_limits(policy: ResolvedPolicy) -> DriftLimits | None:
+    rule = policy.get(drift_threshold.ID)
+    if rule is None or rule.level == Level.OFF:
+        return None
+    options = policy.options_of(drift_threshold.ID, drift_threshold.Options)
+    return DriftLimits(options.threshold, dict(options.metrics))
 
 
 def _approval_checks(context: RuleContext, options: GateOptions) -> tuple[ApprovalCheck, ...]:
@@ -219,6 +276,34 @@ def _approval_checks(context: RuleContext, options: GateOptions) -> tuple[Approv
     for subject in subjects:
         checks.extend(j.as_check() for j in judge_approvals(context, subject, options.maxAgeDays))
     return tuple(checks)
+
+
+def _signoffs(
+    context: RuleContext, options: GateOptions, verdicts: dict[str, GateVerdict]
+) -> tuple[SignoffStatus, ...]:
+    """Each version's required roles by its (strictest) risk tier, with the gate's verdict
+    where a protected deployment gates it: what the report's sign-off matrix shows."""
+    statuses = []
+    for document, version in context.portfolio.models("ModelVersion", ModelVersionDocument):
+        model = context.portfolio.get("Model", version.spec.model)
+        required: tuple[str, ...] = ()
+        if model is not None and isinstance(model.model, ModelDocument):
+            roles = options.roles.get(strictest_tier(context, model.model), [])
+            required = (*roles, options.finalRole)
+        verdict = verdicts.get(document.id)
+        statuses.append(
+            SignoffStatus(
+                document.id,
+                required,
+                verdict is not None,
+                tuple(verdict.assignment.items()) if verdict else (),
+                tuple(NeededRole(n.role, n.people, n.note, n.excluded) for n in verdict.needed)
+                if verdict
+                else (),
+                tuple(verdict.verified_by.items()) if verdict else (),
+            )
+        )
+    return tuple(statuses)
 
 
 def _signoff_lines(verdict: GateVerdict) -> tuple[str, ...]:
@@ -260,14 +345,15 @@ def _review_checks(
     return tuple(checks)
 
 
-def _stage_events(context: RuleContext) -> tuple[StageEvent, ...]:
+def _stage_events(context: RuleContext, log: GovernanceLog | None = None) -> tuple[StageEvent, ...]:
     events = []
     for _, project in context.portfolio.models("Project", ProjectDocument):
         for stage in project.spec.stages:
             if stage.status == "complete":
-                events.append(
-                    StageEvent(project.metadata.id, stage.id, stage.completedBy, stage.completedOn)
+                event = StageEvent(
+                    project.metadata.id, stage.id, stage.completedBy, stage.completedOn
                 )
+                events.append(with_commit(event, log) if log else event)
     return tuple(
         sorted(
             events, key=lambda e: (e.completed_on or datetime.min.replace(tzinfo=UTC), e.project)

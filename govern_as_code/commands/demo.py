@@ -1,8 +1,10 @@
 """`gac demo`: the example portfolio in a throwaway repository with real signed history.
 
 Each example person gets a throwaway ed25519 key, registered in their Person document in the
-first commit (the trusted base). Projects, models and versions are committed by their authors
-on the dates the documents give; approvals are commits signed by the reviewers. One production
+first commit (the trusted base). The rest of the history is derived from the documents' own
+dates (`demo_history.py`): each document is committed when it happened, with its state then,
+by whoever the document names; approvals are commits signed by the reviewers before the
+version goes live. So `gac report --at` any past month shows what was then true. One production
 deployment lacks an approval on purpose, so the gate blocks it. Nothing touches the user's own
 repositories, keys or git configuration, and nothing needs the network.
 """
@@ -19,13 +21,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from govern_as_code.commands.assess import Assessment, LintRequest, assess
+from govern_as_code.commands.demo_history import Plan, plan_history
 from govern_as_code.commands.signoff import approval_path, render_approval
 from govern_as_code.documents.digest import version_digest
 from govern_as_code.documents.kinds import (
     ModelDocument,
     ModelVersionDocument,
     PersonDocument,
-    ProjectDocument,
 )
 from govern_as_code.documents.modeline import schema_modeline
 from govern_as_code.errors import GovernError
@@ -39,6 +41,8 @@ from govern_as_code.rules.policy import gate_options
 
 BLOCKED_ON_PURPOSE = ("txn-anomaly-ae@2", "business-review")
 GOVERNANCE_PATHS = ("governance.yaml", "people", "workflows", "initiatives", "policies")
+# Committed with governance: the portfolio's README and the documents projects attach.
+SUPPORT_PATHS = ("README.md", "docs")
 
 
 @dataclass
@@ -91,6 +95,20 @@ class _History:
         self.last = datetime(2025, 1, 1, tzinfo=UTC)
         self.count = 0
 
+    def write(self, commit: _Commit) -> bool:
+        """Write the commit's files and commit those that changed; False if none did."""
+        changed = []
+        for path, text in commit.files.items():
+            target = self.repo.root / path
+            if target.exists() and target.read_text("utf-8") == text:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, "utf-8")
+            changed.append(path)
+        if changed:
+            self.commit(changed, commit.message, commit.person, commit.when)
+        return bool(changed)
+
     def commit(self, paths: list[str], message: str, person: str, when: datetime) -> str:
         # Commit times never go backwards: the gate distrusts a commit dated before its parent.
         when = max(when, self.last + timedelta(minutes=7))
@@ -128,96 +146,98 @@ def run_demo(
             root / portfolio.get("Person", person_id).path,  # type: ignore[union-attr]
             key_files[person_id].with_suffix(".pub").read_text("utf-8"),
         )
+    plan = _plan(root, portfolio)
+    # The history is written from the plan: each document appears when it happened.
+    for path in plan.originals:
+        (root / path).unlink()
     repo = Repository.init(root)
     repo.set_config("user.name", "govern-as-code demo")
     repo.set_config("user.email", "demo@govern-as-code.invalid")
     history = _History(repo, people, key_files)
     admin = next(p for p, d in sorted(people.items()) if "governance-admin" in d.spec.roles)
-    present = [p for p in GOVERNANCE_PATHS if (root / p).exists()]
+    present = [p for p in (*GOVERNANCE_PATHS, *SUPPORT_PATHS) if (root / p).exists()]
     history.commit(
         present,
         "Establish portfolio governance: people, keys, workflows",
         admin,
         datetime(2025, 9, 1, 9, tzinfo=UTC),
     )
-    _commit_work(history, portfolio, root)
-    result = DemoResult(root, keys, assess(LintRequest(root, today=now.date())))
-    result.approvals = _commit_approvals(history, portfolio, now)
+    commits = _work_commits(plan) + _approval_commits(portfolio, plan, now)
+    approvals: list[str] = []
+    for commit in sorted(commits, key=lambda c: (c.when, c.order)):
+        if history.write(commit):
+            approvals += [p for p in commit.files if p.startswith("approvals/")]
     _commit_rest(history, root, admin, now)
+    result = DemoResult(
+        root, keys, assess(LintRequest(root, today=now.date(), report_history=True))
+    )
+    result.approvals = sorted(set(approvals))
     result.commits = history.count
-    result.assessment = assess(LintRequest(root, today=now.date()))
     if write_report is not None:
         result.report_index = write_report(result.assessment, base / "report")
     return result
 
 
-def _commit_work(history: _History, portfolio: Portfolio, root: Path) -> None:
-    """Projects, models and versions, committed by their authors in date order."""
-    committed: set[str] = set()
-    versions = sorted(
-        portfolio.models("ModelVersion", ModelVersionDocument),
-        key=lambda item: item[1].spec.created,
-    )
-    for document, version in versions:
-        model_doc = portfolio.get("Model", version.spec.model)
-        assert model_doc is not None and isinstance(model_doc.model, ModelDocument)
-        project_doc = portfolio.get("Project", model_doc.model.spec.project)
-        assert project_doc is not None and isinstance(project_doc.model, ProjectDocument)
-        paths = [p for p in (project_doc.path, model_doc.path) if p not in committed]
-        if paths:
-            history.commit(
-                paths,
-                f"Start {project_doc.model.metadata.title or project_doc.id}",
-                project_doc.model.spec.owner,
-                version.spec.created - timedelta(days=20),
-            )
-            committed.update(paths)
-        history.commit(
-            [document.path],
-            f"Register {version.metadata.id}",
-            version.spec.createdBy,
-            version.spec.created,
-        )
-        committed.add(document.path)
-    for document, project in portfolio.models("Project", ProjectDocument):
-        if document.path not in committed:
-            history.commit(
-                [document.path],
-                f"Propose {project.metadata.title or document.id}",
-                project.spec.owner,
-                datetime(2026, 9, 1, tzinfo=UTC),
-            )
-            committed.add(document.path)
-            for model_doc, _ in portfolio.models("Model", ModelDocument):
-                if (
-                    model_doc.path.startswith(document.path.rsplit("/", 1)[0] + "/")
-                    and model_doc.path not in committed
-                ):
-                    history.commit(
-                        [model_doc.path],
-                        f"Add model {model_doc.id}",
-                        project.spec.owner,
-                        datetime(2026, 9, 2, tzinfo=UTC),
-                    )
-                    committed.add(model_doc.path)
+@dataclass(frozen=True)
+class _Commit:
+    """One commit of the history: who, when, and the text of each file it writes."""
+
+    when: datetime
+    order: int
+    person: str
+    message: str
+    files: dict[str, str]
 
 
-def _commit_approvals(history: _History, portfolio: Portfolio, now: datetime) -> list[str]:
-    options = gate_options(TrustRoot.from_portfolio(portfolio))
-    history.last = max(history.last, now - timedelta(days=21))
-    context = GateContext(portfolio, TrustRoot.from_portfolio(portfolio), now.date())
-    written = []
-    subjects = sorted(
-        {
-            d.subject
-            for d in portfolio.deployments()
-            if d.subject and portfolio.settings.gates(d.environment, d.path)
-        }
-    )
-    for subject in subjects:
+def _plan(root: Path, portfolio: Portfolio) -> Plan:
+    dated = {
+        d.path
+        for d in portfolio.documents
+        if d.kind in ("Project", "Model", "ModelVersion", "Deployment")
+    } | {d.path for d in portfolio.foreign}
+    texts = {path: (root / path).read_text("utf-8") for path in sorted(dated)}
+    return plan_history(portfolio, texts)
+
+
+def _work_commits(plan: Plan) -> list[_Commit]:
+    """The plan's events, one commit per moment, author and message."""
+    grouped: dict[tuple[datetime, str, str], list[str]] = {}
+    for event in plan.events:
+        paths = grouped.setdefault((event.when, event.person, event.message), [])
+        if event.path not in paths:
+            paths.append(event.path)
+    return [
+        _Commit(when, order, person, message, {p: plan.state(p, when) for p in paths})
+        for order, ((when, person, message), paths) in enumerate(grouped.items())
+    ]
+
+
+def _approval_commits(portfolio: Portfolio, plan: Plan, now: datetime) -> list[_Commit]:
+    """Each production version's approvals, signed by the reviewers before it went live.
+
+    An approval older than the gate's maximum age by the demo's day would block today's gate,
+    so the reviewers renew it, as they would, shortly before that day.
+    """
+    trust = TrustRoot.from_portfolio(portfolio)
+    options = gate_options(trust)
+    context = GateContext(portfolio, trust, now.date())
+    gated = {
+        d.subject
+        for d in portfolio.deployments()
+        if d.subject and portfolio.settings.gates(d.environment, d.path)
+    }
+    subjects: list[str] = []
+    for subject in sorted(gated):
         version_doc = portfolio.get("ModelVersion", subject)
         if version_doc is None or not isinstance(version_doc.model, ModelVersionDocument):
             continue
+        chain = plan.production.get(version_doc.model.spec.model, [subject])
+        subjects += chain[: chain.index(subject) + 1] if subject in chain else [subject]
+    commits: list[_Commit] = []
+    renew_before = now - timedelta(days=options.maxAgeDays - 30)
+    for subject in subjects:
+        version_doc = portfolio.get("ModelVersion", subject)
+        assert version_doc is not None and isinstance(version_doc.model, ModelVersionDocument)
         version = version_doc.model
         model_doc = portfolio.get("Model", version.spec.model)
         assert model_doc is not None and isinstance(model_doc.model, ModelDocument)
@@ -226,30 +246,32 @@ def _commit_approvals(history: _History, portfolio: Portfolio, now: datetime) ->
         chosen = staff_roles(context, roles, options, {version.spec.createdBy})
         if chosen is None:
             raise GovernError(f"the example portfolio cannot staff the approvals of {subject}")
-        for role in [*roles, options.finalRole]:
+        live = plan.live.get(subject, now - timedelta(days=1))
+        first = version.spec.created + (live - version.spec.created) / 2
+        for index, role in enumerate([*roles, options.finalRole]):
             if (subject, role) == BLOCKED_ON_PURPOSE:
                 continue
             reviewer = chosen[role]
-            when = history.last + timedelta(hours=3)
             path = approval_path(subject, role, reviewer)
-            target = history.repo.root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(
-                render_approval(
+            when = (first + timedelta(minutes=20 * index)).replace(microsecond=0)
+            moments = [(when, f"Approve {subject} as {role}")]
+            if subject in gated and when < renew_before:
+                renewed = (now - timedelta(days=14, minutes=-20 * index)).replace(microsecond=0)
+                moments.append((renewed, f"Renew the approval of {subject} as {role}"))
+            for moment, message in moments:
+                text = render_approval(
                     subject,
                     version_digest(version),
                     role,
                     reviewer,
                     "approved",
                     f"Reviewed the evidence pack for {subject}.",
-                    when,
+                    moment,
                     schema_modeline("Approval", path),
-                ),
-                "utf-8",
-            )
-            history.commit([path], f"Approve {subject} as {role}", reviewer, when)
-            written.append(path)
-    return written
+                )
+                order = 1_000_000 + len(commits)
+                commits.append(_Commit(moment, order, reviewer, message, {path: text}))
+    return commits
 
 
 def _commit_rest(history: _History, root: Path, admin: str, now: datetime) -> None:
@@ -257,7 +279,7 @@ def _commit_rest(history: _History, root: Path, admin: str, now: datetime) -> No
     if paths:
         history.commit(
             paths,
-            "Roll out deployments and serving manifests",
+            "Add the remaining files",
             admin,
             min(now - timedelta(hours=1), history.last + timedelta(hours=1)),
         )

@@ -41,19 +41,26 @@ _SPECIAL_FLOAT = {
 
 def resolve_plain_scalar(text: str) -> Any:
     """YAML 1.2 core schema for plain (unquoted) scalars; anything else is kept as written."""
-    if _NULL.match(text):
-        return None
-    if _TRUE.match(text):
-        return True
-    if _FALSE.match(text):
-        return False
+    # Dispatch on the first character: each pattern can only match text starting with one of
+    # a few, and most plain scalars are words that none of them can match.
+    first = text[:1]
+    if first in _NULL_STARTS or text == "\n":  # `$` also matches before a final newline
+        return None if _NULL.match(text) else text
+    if first in "tT":
+        return True if _TRUE.match(text) else text
+    if first in "fF":
+        return False if _FALSE.match(text) else text
+    if first not in _NUMBER_STARTS:
+        return text
     if _INT.match(text):
         return int(text)
     if _FLOAT.match(text) and any(c.isdigit() for c in text):
         return float(text)
-    if text in _SPECIAL_FLOAT:
-        return _SPECIAL_FLOAT[text]
-    return text
+    return _SPECIAL_FLOAT.get(text, text)
+
+
+_NULL_STARTS = frozenset(("", "~", "n", "N"))
+_NUMBER_STARTS = frozenset("+-.0123456789")
 
 
 class Alias:
@@ -228,3 +235,150 @@ _PLAIN_TAGS = ("!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.
 def _pos(event: Any) -> tuple[int, int]:
     mark = event.start_mark
     return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+
+
+# The fast path. Composing nodes in C and walking them once costs about half of building
+# values from Python-level events (benchmarks/loader_bench.py). It is taken only for text
+# that cannot hold what the event builder notes: without '&' there is no anchor, so any
+# alias is undefined, which composing refuses; without '!' there is no tag (not even the
+# non-specific `!`, which keeps a plain scalar a string and leaves no trace on its node).
+# Everything else the walk meets that the builder would refuse or note (a duplicate or
+# non-scalar key, a merge key, too many nodes, too deep, a syntax error) sends the file back
+# to the event builder, so every refusal keeps its message and position, and the problem that
+# wins is the builder's (it stops at the first problem in stream order, where composing reads
+# the whole document first).
+FAST_PATH_BYTES = 256 * 1024
+_FAST_PATH_EXCLUDES = ("&", "!")
+
+
+class _Fallback(Exception):
+    """The fast path met something only the event builder may decide about."""
+
+
+_CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None) or object
+
+
+class _Composer(_CParser):
+    """libyaml's parser and composer, with every node left untagged: resolution is ours."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        return ""
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
+class _ComposedData(LoadedData):
+    """A document from the fast path: positions are worked out again from the text on demand.
+
+    Keeping the text (a few hundred bytes) instead of a position per node keeps a portfolio's
+    parsed documents small, and what a process pool sends back through its pipe short.
+    """
+
+    def __init__(self, value: Any, text: str, index: int) -> None:
+        super().__init__(value)
+        self._text = text
+        self._index = index
+
+    def _locate(self) -> tuple[dict[PathKey, tuple[int, int]], dict[PathKey, str]]:
+        located = _compose(self._text, locate=True)
+        if located is None or len(located) <= self._index:
+            # The same text took the fast path once; it cannot fail to now.
+            raise RuntimeError("a document's positions could not be worked out again")
+        found = located[self._index]
+        return found.positions, found.written
+
+
+def fast_documents(text: str) -> list[LoadedData] | None:
+    """The documents of `text` built from C-composed nodes, or None for the event builder."""
+    if (
+        _CParser is object
+        or len(text) > FAST_PATH_BYTES
+        or any(c in text for c in _FAST_PATH_EXCLUDES)
+    ):
+        return None
+    composed = _compose(text, locate=False)
+    if composed is None:
+        return None
+    return [_ComposedData(d.value, text, index) for index, d in enumerate(composed)]
+
+
+def _compose(text: str, *, locate: bool) -> list[LoadedData] | None:
+    parser = _Composer(text)
+    documents: list[LoadedData] = []
+    try:
+        budget = [MAX_NODES]
+        while parser.check_node():
+            root = parser.get_node()
+            if locate:
+                mark = root.start_mark
+                positions: dict[PathKey, tuple[int, int]] | None = {
+                    (): (mark.line + 1, mark.column + 1)
+                }
+                written: dict[PathKey, str] | None = {}
+            else:
+                positions = written = None
+            value = _walk(root, (), 0, positions, written, budget)
+            documents.append(LoadedData(value, positions, written))
+    except (_Fallback, yaml.YAMLError):
+        return None
+    finally:
+        parser.dispose()
+    return documents or None
+
+
+def _walk(
+    node: Any,
+    path: PathKey,
+    depth: int,
+    positions: dict[PathKey, tuple[int, int]] | None,
+    written: dict[PathKey, str] | None,
+    budget: list[int],
+) -> Any:
+    """The value of `node`; with tables, the positions and written texts of its descendants.
+
+    The builder's rules, in its order: a node is counted before its children, and an entry
+    is recorded at its key's position (a list item at its own) before its value is walked.
+    Without tables, paths are not built at all (`path` stays empty).
+    """
+    budget[0] -= 1
+    if budget[0] < 0 or depth > MAX_DEPTH:
+        raise _Fallback
+    kind = node.__class__
+    if kind is yaml.ScalarNode:
+        text = node.value
+        if node.style:
+            return text
+        resolved = resolve_plain_scalar(text)
+        if written is not None and resolved.__class__ is not str:
+            written[path] = text
+        return resolved
+    if kind is yaml.MappingNode:
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not yaml.ScalarNode:
+                raise _Fallback
+            key = key_node.value
+            if key in mapping or (key == "<<" and not key_node.style):
+                raise _Fallback
+            child = path
+            if positions is not None:
+                child = (*path, key)
+                mark = key_node.start_mark
+                positions[child] = (mark.line + 1, mark.column + 1)
+            mapping[key] = _walk(value_node, child, depth + 1, positions, written, budget)
+        return mapping
+    if kind is yaml.SequenceNode:
+        items: list[Any] = []
+        for index, item in enumerate(node.value):
+            child = path
+            if positions is not None:
+                child = (*path, index)
+                mark = item.start_mark
+                positions[child] = (mark.line + 1, mark.column + 1)
+            items.append(_walk(item, child, depth + 1, positions, written, budget))
+        return items
+    raise _Fallback

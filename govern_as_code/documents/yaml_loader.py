@@ -9,6 +9,12 @@ parser's events itself:
 - plain scalars are resolved with the YAML 1.2 core schema only (null, true/false, ints and
   floats in their plain decimal forms); everything else stays the string that was written;
 - every value's (line, column) is recorded under its path, so problems can point at it.
+
+Most files hold none of what is refused or noted, and for them building from Python-level
+events is most of a lint's time. So text that cannot hold an anchor, alias or tag is first
+composed by libyaml and walked once (`yaml_builder.fast_documents`); at the first thing the
+builder would refuse or note, the file goes to the builder, which decides every refusal. A
+fast-path document works its positions out again only when a problem needs one.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from govern_as_code.documents.yaml_builder import (
     MAX_NODES,
     Alias,
     Builder,
+    fast_documents,
     resolve_plain_scalar,
 )
 
@@ -147,6 +154,9 @@ def parse_text(text: str, *, is_json: bool = False) -> ParsedFile:
         raise LoadError(
             LoadIssue("empty-file", "the file is empty", 1, 1, "delete it, or give it content")
         )
+    fast = fast_documents(text)
+    if fast is not None:
+        return ParsedFile(fast)
     builder = Builder()
     try:
         builder.run(yaml.parse(text, Loader=_Loader))

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from govern_as_code.documents.digest import approvable_content, changed_fields, version_digest
 from govern_as_code.documents.key_identity import same_key
 from govern_as_code.documents.kinds import ApprovalDocument, ModelVersionDocument
 from govern_as_code.documents.validation import validate_data
 from govern_as_code.documents.yaml_loader import LoadError, parse_bytes
+from govern_as_code.evidence.commit_object import split_signed_commit
 from govern_as_code.evidence.removed_decisions import RemovedDecision, removed_decisions
 from govern_as_code.evidence.signed_commits import CommitSignature, SignatureVerifier
-from govern_as_code.git import Repository
+from govern_as_code.git import FileChange, Repository
 from govern_as_code.portfolio.model import Portfolio
 from govern_as_code.portfolio.trust import TrustRoot
 
@@ -43,13 +45,16 @@ class HistoryFacts:
     `origins`: subject -> how that commit traces to a person, for every gated version
     (`traced` lists them; a traced subject without an origin is not committed).
     `changes`: approval path -> what changed in its version since the digest it approves.
-    `removed`: signed decisions that the change under review deleted."""
+    `removed`: signed decisions that the change under review deleted.
+    `introduced`: document path -> when the commit that produced its current content was
+    committed; a document whose working-tree content is not committed has no entry."""
 
     version_authors: Mapping[str, frozenset[str]] = field(default_factory=dict)
     changes: Mapping[str, str] = field(default_factory=dict)
     origins: Mapping[str, VersionOrigin] = field(default_factory=dict)
     traced: frozenset[str] = frozenset()
     removed: tuple[RemovedDecision, ...] = ()
+    introduced: Mapping[str, datetime] = field(default_factory=dict)
 
 
 def history_facts(
@@ -64,7 +69,31 @@ def history_facts(
         origins,
         frozenset(gated),
         removed_decisions(repo, head, trust, verifier),
+        _introduced(repo, head, portfolio),
     )
+
+
+def _introduced(repo: Repository, head: str, portfolio: Portfolio) -> dict[str, datetime]:
+    """When each document's current content was committed, in one walk of `head`'s history."""
+    paths = {d.path for d in portfolio.documents}
+    if not paths:
+        return {}
+    # The working tree's edits are not committed yet: no commit introduced them.
+    dirty = repo.dirty_paths() if portfolio.revision is None else set()
+    newest: dict[str, FileChange] = {}
+    # git log lists the newest first: the first change of a path produced its current content.
+    for change in repo.changes(head, sorted({p.split("/", 1)[0] for p in paths})):
+        if change.path in paths and change.path not in newest:
+            newest[change.path] = change
+    # A path whose last change deleted it is in the working tree only: not committed.
+    kept = {p: c.commit for p, c in newest.items() if "D" not in c.status and p not in dirty}
+    times: dict[str, datetime] = {}
+    for sha, body in repo.raw_commits(kept.values()).items():
+        try:
+            times[sha] = split_signed_commit(body).committer_time
+        except ValueError:
+            continue  # a malformed commit is the gate's finding; here it dates nothing
+    return {p: times[c] for p, c in kept.items() if c in times}
 
 
 def _gated_subjects(portfolio: Portfolio, trust: TrustRoot) -> set[str]:

@@ -57,6 +57,7 @@ class JudgedApproval:
             evidence.fingerprint if evidence else None,
             evidence.commit if evidence else None,
             evidence.signed_at if evidence else None,
+            comment=spec.comment or "",
         )
 
 

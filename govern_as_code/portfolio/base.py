@@ -41,8 +41,8 @@ class TrustedBase:
         return f"{self.ref} ({self.commit[:12]})"
 
 
-def resolve_at(repo: Repository, at: str) -> str:
-    """The commit `--at` names: an ISO date (the last commit on or before it) or a revision."""
+def at_moment(at: str) -> datetime | None:
+    """The moment an `--at` date names (a bare date: its last second, UTC); None for a revision."""
     try:
         moment = datetime.fromisoformat(at)
     except ValueError:
@@ -51,13 +51,21 @@ def resolve_at(repo: Repository, at: str) -> str:
                 f"--at {at!r} is not a valid date",
                 "give a real date as YYYY-MM-DD (e.g. 2026-01-31), or a revision",
             ) from None
-        return repo.resolve(at)
+        return None
     if moment.tzinfo is None:
         moment = (
             moment.replace(hour=23, minute=59, second=59, tzinfo=UTC)
             if len(at) <= 10
             else moment.replace(tzinfo=UTC)
         )
+    return moment
+
+
+def resolve_at(repo: Repository, at: str) -> str:
+    """The commit `--at` names: an ISO date (the last commit on or before it) or a revision."""
+    moment = at_moment(at)
+    if moment is None:
+        return repo.resolve(at)
     found = repo.rev_before(moment)
     if found is None:
         raise GitError(

@@ -41,14 +41,14 @@ class BlobStore:
                 self._parsed[key] = found
         return found
 
-    def add(self, parsed: Mapping[BlobKey, Parsed]) -> None:
-        """Parses this run made; they go to the cache too."""
+    def add(self, parsed: Mapping[BlobKey, Parsed], raws: Mapping[BlobKey, bytes]) -> None:
+        """Parses this run made, from `raws`; they go to the cache too."""
         parsed = {key: compact(value) for key, value in parsed.items()}
         self._parsed.update(parsed)
         self.parsed_here += len(parsed)
         if self.cache is not None:
             for key, value in parsed.items():
-                self.cache.put(key, value)
+                self.cache.put(key, value, raws.get(key))
 
     def validated(self, key: ValidationKey) -> Validated | None:
         return self._validated.get(key)

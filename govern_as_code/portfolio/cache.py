@@ -32,8 +32,8 @@ from typing import Any
 import yaml
 
 import govern_as_code
-from govern_as_code.documents.loaded import LoadedData, LoadIssue, PathKey
-from govern_as_code.documents.yaml_loader import ParsedFile
+from govern_as_code.documents.loaded import LoadedData, LoadError, LoadIssue, PathKey
+from govern_as_code.documents.yaml_loader import ParsedFile, parse_text
 from govern_as_code.errors import UsageError
 
 FORMAT = "govern-as-code/parse-cache/v1"
@@ -109,12 +109,12 @@ class ParseCache:
         if entry is None:
             return None
         try:
-            return self._decode(entry)
+            return self._decode(entry, key[1])
         except (TypeError, ValueError, KeyError, IndexError, OverflowError):
             return None  # a foreign or damaged entry: parse the blob again
 
-    def put(self, key: BlobKey, parsed: Parsed) -> None:
-        entry = _encode(parsed)
+    def put(self, key: BlobKey, parsed: Parsed, raw: bytes | None = None) -> None:
+        entry = _encode(parsed, raw)
         if entry is not None:
             name = _entry_name(key)
             self._new.setdefault(name[:2], {})[name] = entry
@@ -161,7 +161,7 @@ class ParseCache:
         entries = data.get("entries")
         return entries if isinstance(entries, dict) else {}
 
-    def _decode(self, entry: Any) -> Parsed:
+    def _decode(self, entry: Any, is_json: bool) -> Parsed:
         if not isinstance(entry, dict):
             raise TypeError("entry")
         if "issue" in entry:
@@ -171,10 +171,14 @@ class ParseCache:
             return LoadIssue(rule, message, line, column, hint)
         documents = entry["documents"]
         _require(isinstance(documents, list) and len(documents) > 0)
-        return ParsedFile([self._decode_document(d) for d in documents])
+        return ParsedFile([self._decode_document(d, is_json) for d in documents])
 
-    def _decode_document(self, encoded: Any) -> LoadedData:
+    def _decode_document(self, encoded: Any, is_json: bool) -> LoadedData:
         value, flat, written = encoded
+        if isinstance(flat, dict):
+            text, index = flat["text"], flat["index"]
+            _require(isinstance(text, str) and _is_int(index) and index >= 0)
+            return SourceData(value, text, index, is_json)
         _require(isinstance(flat, list) and isinstance(written, list))
         _require(len(flat) == 2 * _count_nodes(value))
         numbers = array("I", flat)  # refuses what is not a line or column number
@@ -204,21 +208,38 @@ class CompactData(LoadedData):
     """
 
     def __init__(self, value: Any, flat: array[int], written: dict[PathKey, str]) -> None:
-        self.value = value
-        self.written = written
-        self.tags = {}
-        self.flat: array[int] | None = flat
+        super().__init__(value)
+        self.flat = flat
+        self._cached_written = written
 
-    def __getattr__(self, name: str) -> Any:
-        # Called only while `positions` is not set yet: build it once, from the flat array.
-        flat = self.__dict__.get("flat")
-        if name != "positions" or flat is None:
-            raise AttributeError(name)
+    def _locate(self) -> tuple[dict[PathKey, tuple[int, int]], dict[PathKey, str]]:
+        flat = self.flat
         positions = {}
         for index, path in enumerate(_preorder(self.value, ())):
             positions[_intern(path)] = (flat[2 * index], flat[2 * index + 1])
-        self.positions = positions
-        return positions
+        return positions, self._cached_written
+
+
+class SourceData(LoadedData):
+    """A cached document whose positions are worked out again from its text when asked,
+    as the loader's fast path does for a fresh parse."""
+
+    def __init__(self, value: Any, text: str, index: int, is_json: bool) -> None:
+        super().__init__(value)
+        self._text, self._index, self._is_json = text, index, is_json
+
+    def _locate(self) -> tuple[dict[PathKey, tuple[int, int]], dict[PathKey, str]]:
+        try:
+            found = parse_text(self._text, is_json=self._is_json).documents[self._index]
+        except (LoadError, IndexError):
+            # Only a damaged entry gets here: its problems point at the top of the file.
+            return {(): (1, 1)}, {}
+        return found.positions, found.written
+
+
+def _located(document: LoadedData) -> bool:
+    """Whether the document's positions are at hand (not to be worked out from its text)."""
+    return document._positions is not None and document._written is not None
 
 
 def compact(parsed: Parsed) -> Parsed:
@@ -228,6 +249,8 @@ def compact(parsed: Parsed) -> Parsed:
         return parsed
     documents: list[LoadedData] = []
     for document in parsed.documents:
+        if not _located(document):
+            return parsed  # already small: its positions come from its text when asked
         flat = _flatten(document)
         if flat is None:
             return parsed
@@ -240,7 +263,7 @@ def _flatten(document: LoadedData) -> array[int] | None:
     """The positions of `document` in `_preorder` order; None if they are not one per node."""
     if document.tags:
         return None
-    if isinstance(document, CompactData) and document.flat is not None:
+    if isinstance(document, CompactData):
         return document.flat
     flat = array("I")
     for path in _preorder(document.value, ()):
@@ -276,7 +299,7 @@ def _count_nodes(value: Any) -> int:
     return count
 
 
-def _encode(parsed: Parsed) -> dict[str, Any] | None:
+def _encode(parsed: Parsed, raw: bytes | None) -> dict[str, Any] | None:
     """The entry for `parsed`; None for what is not worth keeping or cannot be kept as data.
 
     A file with a construct a governance file refuses (anchors, tags, aliases) is not kept:
@@ -286,8 +309,13 @@ def _encode(parsed: Parsed) -> dict[str, Any] | None:
         return {"issue": [parsed.rule, parsed.message, parsed.line, parsed.column, parsed.hint]}
     if parsed.strict_issue is not None or any(d.tags for d in parsed.documents):
         return None
-    documents = []
-    for document in parsed.documents:
+    documents: list[list[Any]] = []
+    for index, document in enumerate(parsed.documents):
+        if not _located(document) and raw is not None:
+            # Positions the loader left to work out from the text: keep the text, not them.
+            text = raw.decode("utf-8")
+            documents.append([document.value, {"text": text, "index": index}, []])
+            continue
         flat = _flatten(document)
         if flat is None:
             return None  # not the shape the loader makes: keep it out of the cache

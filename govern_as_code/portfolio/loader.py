@@ -159,7 +159,7 @@ def _blob_keys(source: FileSource, paths: list[str], store: BlobStore) -> dict[s
         keys[path] = key
         if store.known(key) is None:
             to_parse[key] = raw
-    store.add(_parse_blobs(to_parse))
+    store.add(_parse_blobs(to_parse), to_parse)
     return keys
 
 

@@ -16,11 +16,13 @@ from govern_as_code.report.data import (
     ApprovalRec,
     CommentRec,
     DeploymentRec,
+    FindingRec,
+    HistoryEventRec,
     ModelRec,
-    PersonRec,
     ProblemSummary,
     ProjectRec,
     ReportData,
+    SignoffRec,
     StageEventRec,
     StageRec,
     VersionRec,
@@ -43,6 +45,7 @@ def merge(parts: Sequence[ReportData], name: str | None = None) -> ReportData:
     taken: set[str] = set()
     prefixed = [_prefixed(part, prefix_for(part.name, taken)) for part in parts]
     as_of = [p.as_of for p in parts if p.as_of is not None]
+    generated = [p.generated_at for p in parts if p.generated_at is not None]
     by_rule: Counter[str] = Counter()
     for p in parts:
         by_rule.update(p.problems.by_rule)
@@ -66,6 +69,17 @@ def merge(parts: Sequence[ReportData], name: str | None = None) -> ReportData:
             overdue=tuple(x for p in prefixed for x in p.problems.overdue),
         ),
         sources=tuple(p.name for p in parts),
+        history_events=tuple(x for p in prefixed for x in p.history_events),
+        # One forge link base serves every part only when they all come from the same repo.
+        commit_url=next(iter(bases)) if len(bases := {p.commit_url for p in parts}) == 1 else None,
+        findings=tuple(x for p in prefixed for x in p.findings),
+        signoffs=tuple(x for p in prefixed for x in p.signoffs),
+        assessed_on=max(dates)
+        if (dates := [p.assessed_on for p in parts if p.assessed_on])
+        else None,
+        generated_at=max(generated) if generated else None,
+        source_revisions=tuple(p.revision or "" for p in parts),
+        historical=any(p.historical for p in parts),
     )
 
 
@@ -110,11 +124,31 @@ def _prefixed(data: ReportData, prefix: str) -> ReportData:
         return replace(d, path=f(d.path), subject=o(d.subject))
 
     def event(e: StageEventRec) -> StageEventRec:
-        return replace(e, project=f(e.project), completed_by=o(e.completed_by))
+        return replace(e, project=f(e.project), completed_by=o(e.completed_by), signer=o(e.signer))
+
+    def change(e: HistoryEventRec) -> HistoryEventRec:
+        return replace(e, subject=f(e.subject), path=f(e.path), signer=o(e.signer))
+
+    def finding(x: FindingRec) -> FindingRec:
+        return replace(
+            x,
+            path=f(x.path) if x.path else "",
+            subject=f(x.subject) if x.subject else "",
+            document=f(x.document) if x.document else "",
+            actors=tuple(map(f, x.actors)),
+        )
+
+    def signoff(x: SignoffRec) -> SignoffRec:
+        return replace(
+            x,
+            subject=f(x.subject),
+            filled={role: f(who) for role, who in x.filled.items()},
+            needed=tuple(replace(n, people=tuple(map(f, n.people))) for n in x.needed),
+        )
 
     return replace(
         data,
-        people=tuple(PersonRec(f(p.id), p.name, p.department) for p in data.people),
+        people=tuple(replace(p, id=f(p.id)) for p in data.people),
         initiatives=tuple(
             replace(i, id=f(i.id), owner=f(i.owner), sponsors=tuple(map(f, i.sponsors)))
             for i in data.initiatives
@@ -126,6 +160,9 @@ def _prefixed(data: ReportData, prefix: str) -> ReportData:
         approvals=tuple(map(approval, data.approvals)),
         deployments=tuple(map(deployment, data.deployments)),
         stage_events=tuple(map(event, data.stage_events)),
+        history_events=tuple(map(change, data.history_events)),
+        findings=tuple(map(finding, data.findings)),
+        signoffs=tuple(map(signoff, data.signoffs)),
         problems=replace(
             data.problems,
             overdue=tuple(

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
 
+from govern_as_code.documents.key_identity import key_fingerprint
 from govern_as_code.documents.kinds import (
     InitiativeDocument,
     ModelDocument,
@@ -16,6 +20,7 @@ from govern_as_code.documents.kinds import (
 )
 from govern_as_code.portfolio import Deployment, Portfolio
 from govern_as_code.problems import GateResult, Level
+from govern_as_code.report.as_of import as_of
 from govern_as_code.report.data import (
     ApprovalRec,
     AttachmentRec,
@@ -23,20 +28,25 @@ from govern_as_code.report.data import (
     DeploymentRec,
     DriftRec,
     GateState,
+    HistoryEventRec,
     InitiativeRec,
+    KeyRec,
     ModelRec,
+    NeedRec,
     OverdueRec,
     PersonRec,
     ProblemSummary,
     ProjectRec,
     QualificationRec,
     ReportData,
+    SignoffRec,
     StageEventRec,
     StageRec,
     VersionRec,
     WorkflowRec,
 )
-from govern_as_code.results import PortfolioStatus
+from govern_as_code.report.findings import build_findings
+from govern_as_code.results import DriftLimits, PortfolioStatus
 
 # Dataiku's "metric to focus": a model may name the metric its versions are compared on.
 FOCUS_ANNOTATION = "govern-as-code/metric-to-focus"
@@ -62,14 +72,13 @@ def collect(portfolio: Portfolio, status: PortfolioStatus, name: str | None = No
     projects = tuple(
         _project(d.path, m, stage_titles) for d, m in portfolio.models("Project", ProjectDocument)
     )
-    return ReportData(
+    now = datetime.now(UTC).replace(microsecond=0)
+    data = ReportData(
         name=name or portfolio_name(portfolio),
         revision=status.revision or portfolio.revision,
-        as_of=status.as_of,
-        people=tuple(
-            PersonRec(d.id, m.spec.name, m.spec.department)
-            for d, m in portfolio.models("Person", PersonDocument)
-        ),
+        # What the records describe: the past moment asked for, else the moment of collection.
+        as_of=status.as_of or now,
+        people=tuple(_person(m) for _, m in portfolio.models("Person", PersonDocument)),
         initiatives=tuple(
             InitiativeRec(
                 d.id,
@@ -85,7 +94,8 @@ def collect(portfolio: Portfolio, status: PortfolioStatus, name: str | None = No
         projects=projects,
         models=tuple(_model(m) for _, m in portfolio.models("Model", ModelDocument)),
         versions=tuple(
-            _version(m) for _, m in portfolio.models("ModelVersion", ModelVersionDocument)
+            _version(m, status.drift_limits)
+            for _, m in portfolio.models("ModelVersion", ModelVersionDocument)
         ),
         approvals=tuple(
             ApprovalRec(
@@ -102,12 +112,75 @@ def collect(portfolio: Portfolio, status: PortfolioStatus, name: str | None = No
                 a.commit_time,
                 a.review_url,
                 a.path,
+                a.comment,
             )
             for a in status.approvals
         ),
-        deployments=_deployments(portfolio, status.report.gates),
+        deployments=_deployments(portfolio, status.report.gates, status.deployed_since),
         stage_events=_stage_events(status, projects),
         problems=_problems(status),
+        history_events=_history_events(status),
+        commit_url=status.commit_url,
+        signoffs=tuple(
+            SignoffRec(
+                s.subject,
+                s.required,
+                s.gated,
+                dict(s.assignment),
+                tuple(NeedRec(n.role, n.people, n.note, n.excluded) for n in s.needed),
+                dict(s.verified_by),
+                dict(status.reached_production).get(s.subject),
+            )
+            for s in status.signoffs
+        ),
+        assessed_on=status.today,
+        generated_at=now,
+        historical=status.as_of is not None,
+    )
+    # A past state (`--at`) hides whatever its documents date after it, for every page at once;
+    # the findings are then filed against what is left.
+    data = as_of(data)
+    documents = {d.path: (d.kind, d.id) for d in portfolio.documents}
+    findings = build_findings(data, status.report.problems, status.report.gates, documents)
+    return replace(data, findings=findings)
+
+
+def _history_events(status: PortfolioStatus) -> tuple[HistoryEventRec, ...]:
+    # History is walked from the assessed revision; a commit dated after the as-of moment
+    # (a clock set wrong, a rebase) still shows nothing the reader did not ask for.
+    return tuple(
+        HistoryEventRec(
+            e.kind,
+            e.subject,
+            e.what,
+            e.time,
+            e.commit,
+            e.author,
+            e.path,
+            e.signer,
+            e.signer_fingerprint,
+            e.verification,
+            e.detail,
+        )
+        for e in status.history_events
+        if status.as_of is None or e.time <= status.as_of
+    )
+
+
+def _person(doc: PersonDocument) -> PersonRec:
+    spec = doc.spec
+    return PersonRec(
+        doc.metadata.id,
+        spec.name,
+        spec.department,
+        doc.metadata.title or "",
+        tuple(spec.roles),
+        tuple(
+            KeyRec(k.type, key_fingerprint(k.type, k.publicKey), k.validAfter, k.validBefore)
+            for k in spec.keys
+        ),
+        spec.status,
+        spec.departedOn,
     )
 
 
@@ -164,8 +237,9 @@ def _model(doc: ModelDocument) -> ModelRec:
     )
 
 
-def _version(doc: ModelVersionDocument) -> VersionRec:
-    spec = doc.spec
+def _version(doc: ModelVersionDocument, limits: DriftLimits | None) -> VersionRec:
+    spec, meta, source = doc.spec, doc.metadata, doc.spec.source
+    figures = {name for p in spec.metrics.drift for name in p.values}
     return VersionRec(
         id=doc.subject,
         model=spec.model,
@@ -178,6 +252,17 @@ def _version(doc: ModelVersionDocument) -> VersionRec:
         last_validated=spec.lastValidated,
         performance=_finite(spec.metrics.performance),
         drift=tuple(DriftRec(p.date, _finite(p.values)) for p in spec.metrics.drift),
+        drift_limits={n: limits.limit(n) for n in sorted(figures)} if limits else {},
+        title=meta.title or "",
+        description=meta.description or "",
+        code_ref=spec.codeRef or "",
+        data_ref=spec.dataRef or "",
+        labels=dict(meta.labels),
+        annotations=dict(meta.annotations),
+        source_type=source.type if source else "",
+        source_uri=(source.uri or "") if source else "",
+        source_version=(source.version or "") if source else "",
+        source_run=(source.runId or "") if source else "",
     )
 
 
@@ -186,12 +271,17 @@ def _finite(values: dict[str, float]) -> dict[str, float]:
     return {k: v for k, v in values.items() if math.isfinite(v)}
 
 
-def _deployments(portfolio: Portfolio, gates: tuple[GateResult, ...]) -> tuple[DeploymentRec, ...]:
+def _deployments(
+    portfolio: Portfolio, gates: tuple[GateResult, ...], since: Mapping[str, datetime]
+) -> tuple[DeploymentRec, ...]:
     by_subject = {(g.deployment, g.subject): g for g in gates}
     by_path: dict[str, list[GateResult]] = {}
     for g in gates:
         by_path.setdefault(g.deployment, []).append(g)
-    return tuple(_deployment(portfolio, d, by_subject, by_path) for d in portfolio.deployments())
+    return tuple(
+        replace(_deployment(portfolio, d, by_subject, by_path), since=since.get(d.path))
+        for d in portfolio.deployments()
+    )
 
 
 def _deployment(
@@ -227,7 +317,18 @@ def _stage_events(
     status: PortfolioStatus, projects: tuple[ProjectRec, ...]
 ) -> tuple[StageEventRec, ...]:
     events = [
-        StageEventRec(e.project, e.stage, e.completed_by, e.completed_on)
+        StageEventRec(
+            e.project,
+            e.stage,
+            e.completed_by,
+            e.completed_on,
+            e.commit,
+            e.commit_time,
+            e.signer,
+            e.signer_fingerprint,
+            e.verification,
+            e.detail,
+        )
         for e in status.stage_events
     ]
     seen = {(e.project, e.stage) for e in events}

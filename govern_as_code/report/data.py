@@ -17,12 +17,27 @@ GateState = Literal["passed", "blocked", "not gated", "no gate result"]
 
 
 @dataclass(frozen=True)
+class KeyRec:
+    """A signing key of a person and the window in which it is valid."""
+
+    type: str
+    fingerprint: str
+    valid_after: datetime | None = None
+    valid_before: datetime | None = None
+
+
+@dataclass(frozen=True)
 class PersonRec:
-    """A person, for showing names instead of ids."""
+    """A person, for showing names instead of ids, and for their own page."""
 
     id: str
     name: str
     department: str = ""
+    title: str = ""
+    roles: tuple[str, ...] = ()
+    keys: tuple[KeyRec, ...] = ()
+    status: str = "active"
+    departed_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +155,19 @@ class VersionRec:
     last_validated: date | None = None
     performance: dict[str, float] = field(default_factory=dict)
     drift: tuple[DriftRec, ...] = ()
+    # the policy's limit per drift figure of this version (empty when the rule is off), and
+    # the version's lineage as written in its document.
+    drift_limits: dict[str, float] = field(default_factory=dict)
+    title: str = ""
+    description: str = ""
+    code_ref: str = ""
+    data_ref: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+    source_type: str = ""
+    source_uri: str = ""
+    source_version: str = ""
+    source_run: str = ""
 
 
 @dataclass(frozen=True)
@@ -159,6 +187,7 @@ class ApprovalRec:
     commit_time: datetime | None = None
     review_url: str | None = None
     path: str = ""
+    comment: str = ""
 
 
 @dataclass(frozen=True)
@@ -173,6 +202,7 @@ class DeploymentRec:
     protected: bool
     gate: GateState
     reasons: tuple[str, ...] = ()
+    since: datetime | None = None  # the last commit that changed the manifest
 
 
 @dataclass(frozen=True)
@@ -183,6 +213,29 @@ class StageEventRec:
     stage: str
     completed_by: str | None
     completed_on: datetime | None
+    commit: str | None = None
+    commit_time: datetime | None = None
+    signer: str | None = None
+    signer_fingerprint: str | None = None
+    verification: str = "unsigned"  # verified | other signer | unverified | unsigned
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class HistoryEventRec:
+    """A governance change read from history (a `HistoryEvent`, portable)."""
+
+    kind: str  # promotion | retirement | deployment | qualification | policy
+    subject: str
+    what: str
+    time: datetime
+    commit: str
+    author: str
+    path: str
+    signer: str | None = None
+    signer_fingerprint: str | None = None
+    verification: str = "unsigned"
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -214,6 +267,53 @@ class ProblemSummary:
 
 
 @dataclass(frozen=True)
+class FindingRec:
+    """A lint problem or a gate result, with the document it is about and who can act on it.
+
+    `kind`/`document` name the document the problem's file holds ("ModelVersion", "churn-xgb@3";
+    a deployment manifest is kind "Deployment" with its path as `document`); `actors` are the
+    person ids who can act, and `act` says what they would do, in words.
+    """
+
+    level: str  # error | warning
+    rule: str
+    message: str
+    hint: str = ""
+    path: str = ""
+    line: int = 0
+    subject: str = ""
+    kind: str = ""
+    document: str = ""
+    actors: tuple[str, ...] = ()
+    act: str = ""
+    waiver: str = ""  # the Waiver that turned this error into a warning, if any
+    source: str = "lint"  # lint | gate
+
+
+@dataclass(frozen=True)
+class NeedRec:
+    """A role a version still needs, who can give it, and who holds it but cannot."""
+
+    role: str
+    people: tuple[str, ...] = ()
+    note: str = ""
+    excluded: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SignoffRec:
+    """A version's required roles (the final one last) and the gate's view of them."""
+
+    subject: str
+    required: tuple[str, ...] = ()
+    gated: bool = False
+    filled: dict[str, str] = field(default_factory=dict)  # role -> reviewer the gate counted
+    needed: tuple[NeedRec, ...] = ()
+    verified_by: dict[str, str] = field(default_factory=dict)
+    deployed_since: datetime | None = None  # when a gated manifest first named it
+
+
+@dataclass(frozen=True)
 class ReportData:
     """One portfolio (or several aggregated), ready to be shown or exported."""
 
@@ -231,3 +331,14 @@ class ReportData:
     stage_events: tuple[StageEventRec, ...] = ()
     problems: ProblemSummary = field(default_factory=ProblemSummary)
     sources: tuple[str, ...] = ()  # the portfolios an aggregated report was built from
+    history_events: tuple[HistoryEventRec, ...] = ()
+    commit_url: str | None = None  # the forge's web address of a commit, without the id
+    # Findings, sign-offs and the date the rules were judged against.
+    findings: tuple[FindingRec, ...] = ()
+    signoffs: tuple[SignoffRec, ...] = ()
+    assessed_on: date | None = None
+    generated_at: datetime | None = None  # when the records were collected
+    # True for a past state (`--at`): `as_of` is then that moment, not the time of collection.
+    historical: bool = False
+    # Each aggregated portfolio's revision, in the order of `sources` ("" for none).
+    source_revisions: tuple[str, ...] = ()

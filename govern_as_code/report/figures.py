@@ -146,21 +146,69 @@ def gauge(
     return Gauge(portfolio_charts.gauge(value, total, label, chart_id, tone=tone), label, note)
 
 
-def drift(version: VersionRec) -> Markup | None:
-    """The version's drift figures over time, one line per figure; None without any."""
+@dataclass(frozen=True)
+class DriftFigure:
+    """One drift figure of a version over time, its limit, and since when it is above it."""
+
+    metric: str
+    svg: Markup
+    latest: float
+    latest_on: date
+    limit: float | None
+    since: date | None  # the start of the breach that reaches the latest observation
+
+
+def drift(version: VersionRec) -> tuple[DriftFigure, ...]:
+    """The version's drift figures, one chart per figure, each with its policy limit.
+
+    One chart each, never several on one axis: figures of different scales (a PSI of 0.3, a
+    KS of 0.05, a count of 1,200) would flatten each other, and each has its own limit.
+    """
     series: dict[str, list[tuple[date, float]]] = defaultdict(list)
     for point in version.drift:
         for name, value in point.values.items():
             series[name].append((point.date, value))
-    if not series:
-        return None
-    return trend_charts.line_chart(
-        series, f"drift-{version.id}", y_label="drift", title=f"Drift of {version.id} over time"
-    )
+    out = []
+    for n, (name, points) in enumerate(series.items()):
+        points.sort(key=lambda p: p[0].toordinal())
+        limit = version.drift_limits.get(name)
+        out.append(
+            DriftFigure(
+                metric=name,
+                svg=trend_charts.line_chart(
+                    {name: points},
+                    # The number keeps ids apart when two names slug alike ("a b", "a-b").
+                    f"drift-{version.id}-{n}-{name}",
+                    threshold=limit,
+                    y_label=name,
+                    title=f"Drift of {version.id}: {name} over time",
+                ),
+                latest=points[-1][1],
+                latest_on=points[-1][0],
+                limit=limit,
+                since=None if limit is None else trend_charts.breach_since(points, limit),
+            )
+        )
+    return tuple(out)
+
+
+# Metric names where a smaller value is the better one; any other metric is "higher is better".
+# Matched as whole words of the name ("val_loss", "rmse", "false_decline_rate").
+_LOWER_IS_BETTER: Final = re.compile(
+    r"(?:^|[^a-z])(?:loss|logloss|error|err|rmse|mse|mae|mape|smape|rmsle|brier|"
+    r"fpr|fnr|false[_ -]?[a-z]+|miss[_ -]?rate|"
+    r"latency|cost|perplexity|ece|calibration[_ -]?error|wer|cer)(?:$|[^a-z])",
+    re.IGNORECASE,
+)
+
+
+def better_direction(metric: str) -> str:
+    """ "lower" if a smaller value of `metric` is better (errors, losses, rates of mistakes)."""
+    return "lower" if _LOWER_IS_BETTER.search(metric) else "higher"
 
 
 def comparison(version: VersionRec, production: VersionRec, focus: str | None) -> Markup | None:
-    """Each metric of `version` beside the production version's, the focus metric marked."""
+    """Each metric of `version` beside the production version's, one row and scale each."""
     names = list(dict.fromkeys([*version.performance, *production.performance]))
     if not names:
         return None
@@ -172,4 +220,5 @@ def comparison(version: VersionRec, production: VersionRec, focus: str | None) -
         right_label=f"{production.id} (production)",
         focus=focus,
         title=f"{version.id} compared with production {production.id}",
+        directions={n: better_direction(n) for n in names},
     )

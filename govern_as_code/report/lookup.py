@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import Final
 
 from govern_as_code.report.data import (
@@ -15,7 +16,15 @@ from govern_as_code.report.data import (
     ReportData,
     VersionRec,
 )
-from govern_as_code.report.paths import Link, model_page, project_page, version_link
+from govern_as_code.report.findings import Attached, attach
+from govern_as_code.report.health import HealthIndex
+from govern_as_code.report.paths import (
+    Link,
+    model_page,
+    person_page,
+    project_page,
+    version_link,
+)
 
 DONE: Final = "done"
 # Symbols sit beside the colour so that status never depends on seeing colour.
@@ -42,6 +51,16 @@ DECISION_BADGES: Final = {
     "rejected": ("✕", "rejected", "bad"),
 }
 
+# the health column; the words always stand beside the colour.
+HEALTH_BADGES: Final = {
+    "blocked": ("✕", "blocked", "bad"),
+    "drift over threshold": ("≈", "drift over threshold", "warn"),
+    "revalidation overdue": ("◔", "revalidation overdue", "warn"),
+    "approvals missing or stale": ("!", "approvals missing or stale", "bad"),
+    "waiver active": ("⚐", "waiver active", "info"),
+}
+HEALTHY: Final = ("✓", "healthy", "good")
+
 
 @dataclass(frozen=True)
 class Badge:
@@ -61,6 +80,18 @@ def badge(table: dict[str, tuple[str, str, str]], key: str) -> Badge:
 def approval_badge(state: str) -> Badge:
     """The badge of an approval's state: only `current` is good."""
     return Badge("✓", state, "good") if state == "current" else Badge("!", state, "bad")
+
+
+def health_badges(conditions: tuple[str, ...]) -> tuple[Badge, ...]:
+    """The health column's badges: one per condition, or a single 'healthy'."""
+    if not conditions:
+        return (Badge(*HEALTHY),)
+    return tuple(badge(HEALTH_BADGES, c) for c in conditions)
+
+
+def subject_text(subject: str, document: str) -> str:
+    """What a finding is about, in words: its model version, else its document."""
+    return subject or document
 
 
 def when(value: datetime | date | None) -> str:
@@ -113,6 +144,7 @@ class Lookup:
         self.models = {m.id: m for m in data.models}
         self.versions = {v.id: v for v in data.versions}
         self.workflows = {w.id: w for w in data.workflows}
+        self.signoffs = {s.subject: s for s in data.signoffs}
         self._titles: list[str] | None = None
         self.models_by_project: dict[str, list[ModelRec]] = defaultdict(list)
         self.projects_by_initiative: dict[str | None, list[ProjectRec]] = defaultdict(list)
@@ -130,6 +162,21 @@ class Lookup:
         for d in data.deployments:
             if d.subject:
                 self.deployments_by_subject[d.subject].append(d)
+
+    @cached_property
+    def findings(self) -> Attached:
+        """Every finding filed under the pages it concerns."""
+        return attach(self.data)
+
+    @cached_property
+    def health(self) -> HealthIndex:
+        """The health of every version, model and project."""
+        return HealthIndex(self.data, self.findings)
+
+    def person_link(self, id: str | None) -> Link | None:
+        """A link to the person's page, or None when the person is not known."""
+        person = self.people.get(id or "")
+        return Link(person_page(person.id), person.name) if person else None
 
     def person(self, id: str | None) -> str:
         """A person's name, or the id if the person is unknown."""
@@ -199,6 +246,17 @@ class Lookup:
         approvals = self.approvals_by_subject.get(version.id, [])
         if not approvals:
             return "no approvals"
+        # What is required counts, not only what was given: a role nobody signed is pending.
+        signed = {
+            role.strip()
+            for a in approvals
+            if a.decision == "approved" and a.state == "current"
+            for role in a.role.split(",")
+        }
+        required = self.signoffs[version.id].required if version.id in self.signoffs else ()
+        unsigned = [role for role in required if role not in signed]
+        if unsigned:
+            return f"required sign-offs missing ({', '.join(unsigned)})"
         stale = sorted({a.state for a in approvals if a.state != "current"})
         return f"approvals not current ({', '.join(stale)})" if stale else None
 

@@ -62,6 +62,11 @@ def version_link(model: str, version: str) -> str:
     return f"{model_page(model)}#{version_anchor(version)}"
 
 
+def deployment_anchor(path: str, subject: str | None) -> str:
+    """The fragment id of a deployment's row on the deployments pages."""
+    return "d-" + _UNSAFE.sub("_", f"{path}@{subject or ''}".lower())
+
+
 def cell_page(risk: int, value: int) -> str:
     """The list of the projects in one cell of the risk × value heat map."""
     return f"projects/list/risk-{risk}-value-{value}.html"
@@ -140,8 +145,14 @@ class Pager:
     last: str
 
 
-def paginate(total: int, first: str, size: int = PAGE_SIZE) -> list[tuple[Pager, slice]]:
+def page_size() -> int:
+    """Rows per list page; read at call time so a test can make the pages small."""
+    return PAGE_SIZE
+
+
+def paginate(total: int, first: str, size: int | None = None) -> list[tuple[Pager, slice]]:
     """The pages of a `total`-item list whose first page is `first`: one page even when empty."""
+    size = size or page_size()
     count = max(1, -(-total // size))
     pages = []
     for n in range(1, count + 1):
@@ -163,3 +174,13 @@ def paginate(total: int, first: str, size: int = PAGE_SIZE) -> list[tuple[Pager,
             )
         )
     return pages
+
+
+# people pages. `people/index.html` is the list; a person's id never is "index" after
+# `file_stem`, so `people/<id>.html` cannot collide with it.
+PEOPLE: Final = "people/index.html"
+
+
+def person_page(id: str) -> str:
+    """The page of a person."""
+    return f"people/{file_stem(id)}.html"

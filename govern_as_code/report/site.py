@@ -7,6 +7,7 @@ Jinja's autoescaping; only the SVG figures, which the chart modules escape thems
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,13 +18,17 @@ from govern_as_code.errors import GovernError
 from govern_as_code.portfolio import Portfolio
 from govern_as_code.report.collect import collect
 from govern_as_code.report.data import ReportData
-from govern_as_code.report.lookup import when
+from govern_as_code.report.lookup import short, when
 from govern_as_code.report.paths import INDEX, root_of
 from govern_as_code.report.views import NAV, build_pages
 from govern_as_code.resources import data_dir
 from govern_as_code.results import PortfolioStatus
 
 ASSETS = ("report.css", "report.js")
+PRINT_CSS = "print.css"
+# What a CSS string may hold here: a revision, a date and the words around them. Anything else
+# (quotes, backslashes, newlines from a crafted ref) could end the string and inject rules.
+_CSS_SAFE = re.compile(r"[^A-Za-z0-9 .,():_@/+-]")
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,32 @@ class SiteInfo:
     title: str
     as_of: str
     revision: str
+    # The banner (`_banner.html`): a past state, or when and from what the report was made.
+    historical: bool = False
+    as_of_date: str = ""
+    commit: str = ""
+    generated: str = ""
+    parts: tuple[tuple[str, str], ...] = ()  # an aggregate's (portfolio, commit), in order
+
+
+def print_css(info: SiteInfo) -> str:
+    """The stylesheet that puts this report's revision and date in every printed page's margin.
+
+    Chromium has no `string-set`, so a page's text cannot reach its margin boxes; the values are
+    written into this per-site stylesheet instead (the pages' CSP allows only 'self' styles).
+    """
+    # The banner's words, so a printed page says what state it shows as the screen does.
+    if info.historical:
+        text = f"Historical view: as of {info.as_of_date} (commit {info.commit})"
+    elif info.generated:
+        text = f"Generated {info.generated} from commit {info.commit}"
+    else:
+        text = f"As of {info.revision[:12]}" + (f", {info.as_of}" if info.as_of else "")
+    text = _CSS_SAFE.sub(" ", text)
+    return (
+        "/* Written by gac report for this site: the revision and date in every page's margin. */\n"
+        f'@page {{ @top-right {{ content: "{text}"; font-size: 8pt; color: #444; }} }}\n'
+    )
 
 
 def build_site(
@@ -67,6 +98,14 @@ def write_site(data: ReportData, out: Path) -> Path:
         title=data.name,
         as_of=when(data.as_of) if data.as_of else "",
         revision=data.revision or "working tree",
+        historical=data.historical,
+        as_of_date=data.as_of.date().isoformat() if data.as_of else "",
+        commit=short(data.revision) or "working tree",
+        generated=when(data.generated_at) if data.generated_at else "",
+        parts=tuple(
+            (name, short(rev) or "no commit")
+            for name, rev in zip(data.sources, data.source_revisions, strict=False)
+        ),
     )
     templates: dict[str, Template] = {}
     folders: set[Path] = set()
@@ -88,6 +127,7 @@ def write_site(data: ReportData, out: Path) -> Path:
         source = data_dir("templates") / "report" / "assets"
         for name in ASSETS:
             shutil.copyfile(source / name, assets / name)
+        (assets / PRINT_CSS).write_text(print_css(info), encoding="utf-8")
     except OSError as e:
         raise GovernError(
             f"cannot write the report into {out}: {e}",

@@ -14,8 +14,10 @@ from typing import Final
 from markupsafe import Markup
 
 from govern_as_code.report import figures
+from govern_as_code.report.attention import AttentionView, attention
 from govern_as_code.report.data import ReportData
 from govern_as_code.report.figures import Gauge
+from govern_as_code.report.findings import PORTFOLIO
 from govern_as_code.report.lookup import DONE, Lookup, Page
 from govern_as_code.report.paths import (
     AUDIT,
@@ -23,12 +25,17 @@ from govern_as_code.report.paths import (
     INDEX,
     INITIATIVES,
     MODELS,
+    PEOPLE,
     PROJECTS,
     UNQUALIFIED,
     Link,
     model_page,
 )
+from govern_as_code.report.people import people_pages
+from govern_as_code.report.signoff import signoff_matrix
 from govern_as_code.report.views_audit import audit_pages, deployment_pages
+from govern_as_code.report.views_board import board_pages
+from govern_as_code.report.views_findings import FindingsBlock, findings_block
 from govern_as_code.report.views_initiatives import initiative_pages
 from govern_as_code.report.views_models import model_pages, registry_pages
 from govern_as_code.report.views_projects import project_list_pages, project_pages
@@ -40,6 +47,7 @@ NAV: Final = (
     ("models", MODELS, "Models"),
     ("deployments", DEPLOYMENTS, "Deployments"),
     ("audit", AUDIT, "Audit"),
+    ("people", PEOPLE, "People"),
 )
 # The portfolio page names at most this many pending or overdue items; the rest are counted.
 MAX_LISTED: Final = 20
@@ -83,6 +91,8 @@ class PortfolioView:
     overdue: tuple[Flagged, ...]
     overdue_total: int
     sources: tuple[str, ...]
+    attention: AttentionView | None = None
+    findings: FindingsBlock | None = None
 
 
 def _stage_gauges(lookup: Lookup) -> tuple[Gauge, ...]:
@@ -99,14 +109,30 @@ def _stage_gauges(lookup: Lookup) -> tuple[Gauge, ...]:
     return tuple(gauges)
 
 
-def _status_gauges(data: ReportData) -> tuple[Gauge, ...]:
+def _required_current(lookup: Lookup) -> tuple[int, int]:
+    """Of the roles required of versions in production or deployed to a gated environment,
+    how many a current approval fills, and how many there are: a role nobody signed counts."""
+    current = required = 0
+    for v in lookup.data.versions:
+        live = v.status == "production" or any(
+            d.gate in ("passed", "blocked") for d in lookup.deployments_by_subject.get(v.id, [])
+        )
+        if not live:
+            continue
+        rows = signoff_matrix(lookup, v).rows
+        required += len(rows)
+        current += sum(1 for r in rows if r.given)
+    return current, required
+
+
+def _status_gauges(lookup: Lookup) -> tuple[Gauge, ...]:
+    data = lookup.data
     projects = data.projects
     governed = sum(1 for p in projects if p.governed)
     qualified = sum(1 for p in projects if p.qualification is not None)
     gated = [d for d in data.deployments if d.gate in ("passed", "blocked")]
     passed = sum(1 for d in gated if d.gate == "passed")
-    live = data.approvals
-    current = sum(1 for a in live if a.state == "current")
+    current, required = _required_current(lookup)
     return (
         figures.gauge(
             governed,
@@ -133,11 +159,12 @@ def _status_gauges(data: ReportData) -> tuple[Gauge, ...]:
         ),
         figures.gauge(
             current,
-            len(live),
+            required,
             "Approvals current",
             "approvals",
-            tone="good" if current == len(live) else "warning",
-            note=f"{len(live) - current} stale, expired or unverified",
+            tone="good" if current == required else "warning",
+            note=f"{required - current} of {required} required sign-offs of live versions"
+            " missing, stale, expired or unverified",
         ),
     )
 
@@ -196,7 +223,7 @@ def portfolio_page(lookup: Lookup) -> Page:
     bubbles, key = figures.feasibility(data.projects, "")
     view = PortfolioView(
         stage_gauges=_stage_gauges(lookup),
-        status_gauges=_status_gauges(data),
+        status_gauges=_status_gauges(lookup),
         heat_map=figures.heat_map(data.projects, ""),
         scored=len(scored),
         unqualified=len(data.projects) - len(scored),
@@ -209,6 +236,8 @@ def portfolio_page(lookup: Lookup) -> Page:
         overdue=tuple(overdue[:MAX_LISTED]),
         overdue_total=len(overdue),
         sources=data.sources,
+        attention=attention(lookup),
+        findings=findings_block(lookup, PORTFOLIO),
     )
     return Page(INDEX, "index.html", data.name, "portfolio", (), view)
 
@@ -220,7 +249,9 @@ def build_pages(data: ReportData) -> Iterator[Page]:
     yield from initiative_pages(lookup)
     yield from project_list_pages(lookup)
     yield from project_pages(lookup)
+    yield from board_pages(lookup)
     yield from registry_pages(lookup)
     yield from model_pages(lookup)
     yield from deployment_pages(lookup)
     yield from audit_pages(lookup)
+    yield from people_pages(lookup)

@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from govern_as_code.report import bar_charts
 from govern_as_code.report.data import InitiativeRec
+from govern_as_code.report.findings import ref
 from govern_as_code.report.lookup import DONE, Lookup, Page
 from govern_as_code.report.paths import (
     INDEX,
@@ -20,6 +21,7 @@ from govern_as_code.report.paths import (
     paged,
     paginate,
 )
+from govern_as_code.report.views_findings import FindingsBlock, findings_block
 from govern_as_code.report.views_projects import ProjectRow, project_row
 
 
@@ -54,6 +56,7 @@ class InitiativeView:
     stages: Markup
     rows: tuple[ProjectRow, ...]
     pager: Pager
+    findings: FindingsBlock | None = None
 
 
 def initiative_pages(lookup: Lookup) -> Iterator[Page]:
@@ -105,6 +108,7 @@ def initiative_pages(lookup: Lookup) -> Iterator[Page]:
                 bars,
                 tuple(project_row(lookup, p) for p in members[part]),
                 pager,
+                findings_block(lookup, ref("initiative", i.id)) if pager.number == 1 else None,
             )
             yield Page(
                 paged(first, pager.number), "initiative.html", i.title, "initiatives", crumbs, view

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from govern_as_code.report import figures
+from govern_as_code.report import bar_charts, figures
 from govern_as_code.report.data import ApprovalRec, ModelRec, VersionRec
+from govern_as_code.report.findings import ref
 from govern_as_code.report.lookup import (
     DECISION_BADGES,
     VERSION_BADGES,
@@ -17,6 +18,7 @@ from govern_as_code.report.lookup import (
     Page,
     approval_badge,
     badge,
+    health_badges,
     short,
     when,
 )
@@ -31,7 +33,11 @@ from govern_as_code.report.paths import (
     paginate,
     version_anchor,
 )
+from govern_as_code.report.signoff import SignoffMatrix, signoff_matrix
+from govern_as_code.report.views_findings import FindingsBlock, findings_block
+from govern_as_code.report.views_lineage import DeploymentRows, LineageView, lineage_view
 
+_ARROWS = {"higher": "↑ higher", "lower": "↓ lower"}
 RISK_TONES = {"low": "good", "medium": "info", "high": "warn", "critical": "bad"}
 RISK_ICONS = {"low": "▁", "medium": "▃", "high": "▅", "critical": "▇"}
 
@@ -57,6 +63,7 @@ class ApprovalView:
     commit: str
     review: ExternalLink | None
     detail: str
+    reviewer_link: Link | None = None
 
 
 def approval_view(lookup: Lookup, a: ApprovalRec) -> ApprovalView:
@@ -74,6 +81,7 @@ def approval_view(lookup: Lookup, a: ApprovalRec) -> ApprovalView:
         commit=short(a.commit),
         review=ExternalLink.of(a.review_url, "pull-request review") if a.review_url else None,
         detail=a.detail,
+        reviewer_link=lookup.person_link(a.reviewer),
     )
 
 
@@ -91,6 +99,7 @@ class ModelRow:
     versions: int
     production: Link | None
     challengers: tuple[Link, ...]
+    health: tuple[Badge, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,8 @@ class MetricRow:
     mine: str
     production: str
     delta: str
+    better: str = ""  # "↑ higher" or "↓ lower": the better direction
+    winner: str = ""  # "this version", "production" or "" (equal or missing)
 
 
 @dataclass(frozen=True)
@@ -128,11 +139,15 @@ class VersionView:
     digest: str
     last_validated: str
     approvals: tuple[ApprovalView, ...]
-    drift: Markup | None
+    drift: tuple[figures.DriftFigure, ...]
     comparison: Markup | None
     comparison_rows: tuple[MetricRow, ...]
     pending: str | None
     gate_reasons: tuple[str, ...]
+    lineage: LineageView | None = None
+    signoff: SignoffMatrix | None = None
+    health: tuple[Badge, ...] = ()
+    findings: FindingsBlock | None = None  # this version's own
 
 
 @dataclass(frozen=True)
@@ -149,6 +164,9 @@ class ModelView:
     metric_rows: tuple[tuple[str, Badge, tuple[str, ...]], ...]
     production: Link | None
     focus: str | None
+    findings: FindingsBlock | None = None
+    owner_link: Link | None = None
+    health: tuple[Badge, ...] = ()
 
 
 def _fmt(value: float | None) -> str:
@@ -175,6 +193,7 @@ def model_row(lookup: Lookup, m: ModelRec) -> ModelRow:
             if v.status == "challenger"
             if (link := lookup.subject_link(v.id)) is not None
         ),
+        health=health_badges(lookup.health.model(m.id)),
     )
 
 
@@ -204,12 +223,17 @@ def _comparison(
     for n in names:
         mine, theirs = version.performance.get(n), prod.performance.get(n)
         delta = f"{mine - theirs:+.4g}" if mine is not None and theirs is not None else "—"
-        rows.append(MetricRow(n, n == focus, _fmt(mine), _fmt(theirs), delta))
+        way = figures.better_direction(n)
+        winner = {"left": "this version", "right": "production", "": ""}[
+            bar_charts.better_of(way, mine, theirs)
+        ]
+        rows.append(MetricRow(n, n == focus, _fmt(mine), _fmt(theirs), delta, _ARROWS[way], winner))
     return figures.comparison(version, prod, focus), tuple(rows)
 
 
-def model_view(lookup: Lookup, m: ModelRec) -> ModelView:
+def model_view(lookup: Lookup, m: ModelRec, places: DeploymentRows | None = None) -> ModelView:
     """The view of one model's page, newest version first."""
+    places = places or DeploymentRows(lookup.data.deployments)
     versions = lookup.versions_by_model.get(m.id, [])
     prod = lookup.production(m.id)
     names = tuple(dict.fromkeys(n for v in versions for n in v.performance))
@@ -242,6 +266,10 @@ def model_view(lookup: Lookup, m: ModelRec) -> ModelView:
                     if d.gate == "blocked"
                     for r in d.reasons
                 ),
+                lineage=lineage_view(v, m, lookup.deployments_by_subject.get(v.id, []), places),
+                signoff=signoff_matrix(lookup, v),
+                health=health_badges(lookup.health.version(v.id)),
+                findings=findings_block(lookup, ref("version", v.id)),
             )
         )
     return ModelView(
@@ -262,13 +290,22 @@ def model_view(lookup: Lookup, m: ModelRec) -> ModelView:
         ),
         production=lookup.subject_link(prod.id) if prod else None,
         focus=focus,
+        findings=findings_block(lookup, ref("model", m.id)),
+        owner_link=lookup.person_link(m.owner),
+        health=health_badges(lookup.health.model(m.id)),
     )
 
 
 def model_pages(lookup: Lookup) -> Iterator[Page]:
     """One page per model."""
+    rows = DeploymentRows(lookup.data.deployments)
     for m in lookup.data.models:
         crumbs = [Link(INDEX, "Portfolio"), Link(MODELS, "Models")]
         yield Page(
-            model_page(m.id), "model.html", m.title, "models", tuple(crumbs), model_view(lookup, m)
+            model_page(m.id),
+            "model.html",
+            m.title,
+            "models",
+            tuple(crumbs),
+            model_view(lookup, m, rows),
         )

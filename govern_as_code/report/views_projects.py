@@ -6,6 +6,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from govern_as_code.report.data import ProjectRec, QualificationRec
+from govern_as_code.report.evidence_view import StageEvidence, stage_evidence
+from govern_as_code.report.findings import ref
 from govern_as_code.report.lookup import (
     STAGE_BADGES,
     Badge,
@@ -13,6 +15,7 @@ from govern_as_code.report.lookup import (
     Page,
     Progress,
     badge,
+    health_badges,
     when,
 )
 from govern_as_code.report.paths import (
@@ -29,6 +32,8 @@ from govern_as_code.report.paths import (
     paginate,
     project_page,
 )
+from govern_as_code.report.signoff import SignoffMatrix, signoff_matrix
+from govern_as_code.report.views_findings import FindingsBlock, findings_block
 from govern_as_code.report.views_models import ApprovalView, ModelRow, approval_view, model_row
 
 NO_INITIATIVE = "projects/list/no-initiative.html"
@@ -46,6 +51,7 @@ class ProjectRow:
     qualification: QualificationRec | None
     progress: Progress
     models: int
+    health: tuple[Badge, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,7 @@ class StageView:
     completed_by: str
     completed_on: str
     comments: tuple[CommentView, ...]
+    evidence: StageEvidence | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,13 @@ class ProjectView:
     stages: tuple[StageView, ...]
     models: tuple[ModelRow, ...]
     approvals: tuple[ApprovalView, ...]
+    findings: FindingsBlock | None = None
+    # The live versions whose sign-off is incomplete, so approvals shown green below never
+    # hide what is missing.
+    incomplete: tuple[tuple[Link | None, SignoffMatrix], ...] = ()
+    owner_link: Link | None = None
+    sponsor_links: tuple[Link | None, ...] = ()
+    health: tuple[Badge, ...] = ()
 
 
 def project_row(lookup: Lookup, p: ProjectRec) -> ProjectRow:
@@ -107,6 +121,7 @@ def project_row(lookup: Lookup, p: ProjectRec) -> ProjectRow:
         qualification=p.qualification,
         progress=lookup.progress(p),
         models=len(lookup.models_by_project.get(p.id, [])),
+        health=health_badges(lookup.health.project(p.id)),
     )
 
 
@@ -210,6 +225,7 @@ def project_view(lookup: Lookup, p: ProjectRec) -> ProjectView:
                     CommentView(lookup.person(c.by), when(c.on), c.text)
                     for c in (s.comments if s else ())
                 ),
+                stage_evidence(lookup, p.id, sid) if s and s.status == "complete" else None,
             )
         )
     q = p.qualification
@@ -226,6 +242,20 @@ def project_view(lookup: Lookup, p: ProjectRec) -> ProjectView:
         stages=tuple(stages),
         models=tuple(model_row(lookup, m) for m in models),
         approvals=tuple(approval_view(lookup, a) for a in sorted(approvals, key=lambda a: a.date)),
+        findings=findings_block(lookup, ref("project", p.id)),
+        incomplete=tuple(
+            (lookup.subject_link(v.id), matrix)
+            for m in models
+            for v in lookup.versions_by_model.get(m.id, [])
+            if v.status == "production"
+            or any(
+                d.gate in ("passed", "blocked") for d in lookup.deployments_by_subject.get(v.id, [])
+            )
+            if (matrix := signoff_matrix(lookup, v)).missing
+        ),
+        owner_link=lookup.person_link(p.owner),
+        sponsor_links=tuple(lookup.person_link(s) for s in p.sponsors),
+        health=health_badges(lookup.health.project(p.id)),
     )
 
 

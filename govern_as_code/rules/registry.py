@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from govern_as_code.problems import RuleInfo
 from govern_as_code.rules import (
+    dates_not_after_commit,
     drift_threshold,
     foreign_manifest_linked,
     production_needs_metrics,
@@ -31,6 +32,7 @@ RULES: dict[str, RuleModule] = {
         revalidation_due,
         ungoverned_in_production,
         foreign_manifest_linked,
+        dates_not_after_commit,
     )
 }
 

@@ -7,7 +7,15 @@ from pathlib import Path
 from browser.report_fixtures import DIGEST, WHEN, _doc, write
 from govern_as_code.portfolio import Portfolio, load_portfolio, open_source
 from govern_as_code.problems import GateResult, Level, LintReport, Problem
-from govern_as_code.results import ApprovalCheck, PortfolioStatus, StageEvent
+from govern_as_code.results import (
+    ApprovalCheck,
+    DriftLimits,
+    HistoryEvent,
+    NeededRole,
+    PortfolioStatus,
+    SignoffStatus,
+    StageEvent,
+)
 
 # Every way we know of to run a script from text that ends up in HTML, SVG or a URL.
 SCRIPT = "<script>window.__pwned=1</script>"
@@ -121,6 +129,9 @@ def write_hostile(root: Path) -> None:
                     "created": f"2026-0{v}-01T00:00:00Z",
                     "createdBy": "eve",
                     "artifact": {"uri": JS_URL, "digest": DIGEST},
+                    "codeRef": JS_URL,
+                    "dataRef": JS_URL,
+                    "source": {"type": "mlflow", "uri": JS_URL, "runId": HOSTILE},
                     "status": status,
                     "metrics": {
                         "performance": {HOSTILE: 0.5, "auc": 0.7 + int(v) / 100},
@@ -131,6 +142,9 @@ def write_hostile(root: Path) -> None:
                     },
                 },
                 title=HOSTILE,
+                description=HOSTILE,
+                labels={"team": HOSTILE},
+                annotations={"note": HOSTILE},
             ),
         )
     write(
@@ -168,11 +182,43 @@ def load_hostile(root: Path) -> tuple[Portfolio, PortfolioStatus]:
             HOSTILE,
             HOSTILE,
             WHEN,
+            comment=HOSTILE,
         ),
     )
-    events = (StageEvent("pwn", HOSTILE, HOSTILE, WHEN),)
+    events = (
+        StageEvent("pwn", HOSTILE, HOSTILE, WHEN),
+        StageEvent(
+            "pwn", "x", "eve", WHEN, HOSTILE, WHEN, HOSTILE, HOSTILE, "other signer", HOSTILE
+        ),
+    )
+    changes = tuple(
+        HistoryEvent(kind, HOSTILE, HOSTILE, WHEN, HOSTILE, HOSTILE, HOSTILE, HOSTILE, HOSTILE)
+        for kind in ("promotion", "deployment", "qualification", "policy")
+    )
     problem = Problem(
         "x.yaml", 1, 1, "revalidation-due", HOSTILE, subject=HOSTILE, level=Level.WARNING
     )
     report = LintReport((problem,), len(portfolio.documents), gates=gates)
-    return portfolio, PortfolioStatus(report, approvals, events, HOSTILE, WHEN)
+    # A limit the hostile drift figure crosses, so its name reaches the drift warning too;
+    # the sign-off matrix, the findings' actors and the people pages' "waiting for you".
+    signoffs = (
+        SignoffStatus(
+            "pwn-model@1",
+            ("risk-review", HOSTILE),
+            True,
+            needed=(NeededRole(HOSTILE, ("eve",), HOSTILE, (HOSTILE,)),),
+        ),
+    )
+    status = PortfolioStatus(
+        report,
+        approvals,
+        events,
+        HOSTILE,
+        WHEN,
+        drift_limits=DriftLimits(0.15),
+        history_events=changes,
+        commit_url=HOSTILE,
+        signoffs=signoffs,
+        today=WHEN.date(),
+    )
+    return portfolio, status

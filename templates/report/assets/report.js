@@ -75,3 +75,76 @@
   document.querySelectorAll("table.sortable").forEach(makeSortable);
   document.querySelectorAll("table[data-filter]").forEach(addFilter);
 })();
+
+/* select-box filters (facets) for the audit trail and the board.
+   A form[data-facets] names the element whose [data-facet-item] children it narrows; an item
+   stays shown when, for every chosen facet, its data-facet-<name> equals the choice. */
+(function () {
+  "use strict";
+
+  function wire(form) {
+    var target = document.getElementById(form.getAttribute("data-facets"));
+    if (!target) {
+      return;
+    }
+    var items = target.querySelectorAll("[data-facet-item]");
+    var selects = form.querySelectorAll("select[data-facet]");
+    var count = form.querySelector(".facets__count");
+    function apply() {
+      var shown = 0;
+      Array.prototype.forEach.call(items, function (item) {
+        var keep = Array.prototype.every.call(selects, function (select) {
+          return select.value === "" ||
+            item.getAttribute("data-facet-" + select.getAttribute("data-facet")) === select.value;
+        });
+        item.hidden = !keep;
+        if (keep) {
+          shown += 1;
+        }
+      });
+      if (count) {
+        count.textContent = shown + " of " + items.length + " shown";
+      }
+      target.querySelectorAll("[data-facet-group]").forEach(function (group) {
+        var visible = group.querySelectorAll("[data-facet-item]:not([hidden])").length;
+        var badge = group.querySelector("[data-facet-group-count]");
+        if (badge) {
+          badge.textContent = String(visible);
+        }
+      });
+    }
+    form.hidden = false;
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    selects.forEach(function (select) { select.addEventListener("change", apply); });
+    apply();
+  }
+
+  document.querySelectorAll("form[data-facets]").forEach(wire);
+})();
+
+/* the qualification matrix's axis selectors; without them the value × risk grid shows. */
+(function () {
+  "use strict";
+  var form = document.getElementById("matrix-axes");
+  if (!form) {
+    return;
+  }
+  var x = form.querySelector('select[data-axis="x"]');
+  var y = form.querySelector('select[data-axis="y"]');
+  var note = form.querySelector(".matrix-axes__note");
+  var matrices = document.querySelectorAll("#matrices .matrix");
+  function show() {
+    var found = false;
+    matrices.forEach(function (matrix) {
+      var match = matrix.getAttribute("data-x") === x.value && matrix.getAttribute("data-y") === y.value;
+      matrix.hidden = !match;
+      found = found || match;
+    });
+    note.textContent = found ? "" : "Choose two different axes.";
+  }
+  form.hidden = false;
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  x.addEventListener("change", show);
+  y.addEventListener("change", show);
+  show();
+})();
