@@ -132,7 +132,6 @@ def assess(request: LintRequest) -> Assessment:
         ignore = IgnoreFiles(read_worktree_ignore(repo.root), base_ignore)
         approval_paths = frozenset(d.path for d in portfolio.of_kind("Approval"))
         dirty = frozenset(repo.dirty_paths()) & approval_paths if approval_paths else frozenset()
-    store.save()
     store.release()
     verifier = SignatureVerifier(
         repo, trust.people.values(), cache_dir=cache_dir, use_cache=cache_dir is not None
@@ -162,6 +161,7 @@ def assess(request: LintRequest) -> Assessment:
         verifier.close()
     context = RuleContext(portfolio, trust, today, evidence, history, ignore)
     assessment = _finish(context, request, revision=head, as_of=as_of)
+    store.save()  # after the rules: what their problems pointed at is cached with positions
     if request.report_history:
         since = deployed_since(repo, head, portfolio)
         assessment.status = replace(assessment.status, deployed_since=since)
@@ -196,10 +196,11 @@ def _assess_without_history(root: Path, today: date, request: LintRequest) -> As
     cache_dir = _cache_dir(request, None)
     store = BlobStore(ParseCache(cache_dir) if cache_dir is not None else None)
     portfolio = load_portfolio(WorktreeSource(root, None), store=store)
-    store.save()
     trust = TrustRoot.from_portfolio(portfolio)
     context = RuleContext(portfolio, trust, today)
-    return _finish(context, request, revision=None)
+    assessment = _finish(context, request, revision=None)
+    store.save()
+    return assessment
 
 
 def _finish(

@@ -101,6 +101,7 @@ class ParseCache:
         self.folder = folder / f"{PARSE_FOLDER_PREFIX}{tool_digest()[:32]}"
         self._shards: dict[str, dict[str, Any]] = {}
         self._new: dict[str, dict[str, Any]] = {}
+        self._pending: dict[str, tuple[Parsed, bytes | None]] = {}
 
     def get(self, key: BlobKey) -> Parsed | None:
         """The cached parse of `key`, or None when there is none that can be trusted."""
@@ -114,10 +115,9 @@ class ParseCache:
             return None  # a foreign or damaged entry: parse the blob again
 
     def put(self, key: BlobKey, parsed: Parsed, raw: bytes | None = None) -> None:
-        entry = _encode(parsed, raw)
-        if entry is not None:
-            name = _entry_name(key)
-            self._new.setdefault(name[:2], {})[name] = entry
+        """Keep `parsed` for the next `save`. It is encoded then, not now: the documents the
+        run's problems pointed at have their positions by then, and keep them as numbers."""
+        self._pending[_entry_name(key)] = (parsed, raw)
 
     def release(self) -> None:
         """Forget the shards read: the documents keep what they need of them."""
@@ -125,6 +125,11 @@ class ParseCache:
 
     def save(self) -> None:
         """Write the new entries; a cache that cannot be written only costs time."""
+        for name, (parsed, raw) in self._pending.items():
+            entry = _encode(parsed, raw)
+            if entry is not None:
+                self._new.setdefault(name[:2], {})[name] = entry
+        self._pending.clear()
         if not self._new:
             return
         try:
