@@ -1,6 +1,6 @@
 """A realistic synthetic portfolio as a real git repository, with real signed history.
 
-    python benchmarks/synth.py OUT [--preset small|large] [--seed 7]
+    python benchmarks/synth.py OUT [--preset small|medium|large] [--seed 7]
 
 The *large* preset has 200 initiatives, 10,000 projects, 15,000 models, 50,000 versions with
 metrics and drift, 400 people with SSH keys, 20,000 approvals each in its own commit signed by

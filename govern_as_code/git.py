@@ -7,6 +7,7 @@ per object.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import secrets
@@ -45,6 +46,14 @@ def run_git(args: Sequence[str], **kwargs: object) -> subprocess.CompletedProces
         return subprocess.run(list(args), **kwargs)  # type: ignore[call-overload]
     except FileNotFoundError as e:
         raise GitError(GIT_MISSING.message, GIT_MISSING.fix) from e
+
+
+def blob_id(data: bytes, object_format: str = "sha1") -> str:
+    """The id git gives a blob with these bytes, computed here without running git."""
+    digest = hashlib.new(object_format)
+    digest.update(b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -323,6 +332,47 @@ class Repository:
             "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate"
         )
         return sorted({p for p in out.decode("utf-8", "surrogateescape").split("\0") if p})
+
+    def index_blobs(self) -> dict[str, str]:
+        """The blob id of every file staged in the index (stage 0), by path.
+
+        Only what is staged: a file that differs on disk has another id (`unstaged_paths`).
+        A conflicted path (stages 1-3) has no single blob and is left out, and so is one
+        marked assume-unchanged or skip-worktree: git does not compare those with the disk.
+        """
+        out = self._run("ls-files", "-s", "-v", "-z")
+        found: dict[str, str] = {}
+        for record in out.decode("utf-8", "surrogateescape").split("\0"):
+            if not record:
+                continue
+            meta, path = record.split("\t", 1)
+            tag, mode, sha, stage = meta.split()
+            if tag == "H" and stage == "0" and mode in ("100644", "100755"):
+                found[path] = sha
+        return found
+
+    def unstaged_paths(self) -> set[str]:
+        """Tracked paths whose file on disk may differ from the index, deleted ones included.
+
+        `git diff-files` compares stat data (and, for a racily clean entry, the content), so a
+        path it does not list holds exactly its index blob on disk. It may list a file whose
+        content did not change; that only costs a hash.
+        """
+        out = self._run("diff-files", "--name-only", "-z")
+        return {p for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
+
+    def may_rewrite_content(self, paths: Iterable[str]) -> bool:
+        """Whether gitattributes (among `paths`, or the repository's own) or core.autocrlf
+        could make a file on disk differ from its blob: eol conversion, clean/smudge filters."""
+        if (self.git_dir / "info" / "attributes").is_file():
+            return True
+        if self.config("core.autocrlf") not in (None, "false"):
+            return True
+        return any(p == ".gitattributes" or p.endswith("/.gitattributes") for p in paths)
+
+    def object_format(self) -> str:
+        """The hash that names objects here: sha1, or sha256 in a repository made so."""
+        return self.config("extensions.objectformat") or "sha1"
 
     def tree(self, rev: str, paths: Sequence[str] = ()) -> list[TreeEntry]:
         """Every entry of `rev`'s tree (or only `paths`), submodules and symlinks included."""

@@ -181,3 +181,22 @@ def test_the_action_lints_writes_the_summary_and_fails_on_a_blocked_gate(
     wrong = run_script(script, scaffold, action_env(tmp_path / "3", GAC_SUMMARY="yes"))
     assert wrong.returncode == 2
     assert "the summary input must be true or false, not 'yes'" in wrong.stderr
+
+
+def test_the_github_workflow_restores_the_cache_only_from_pushes(scaffold: Path) -> None:
+    """A pull request restores the cache that runs on the default branch saved, and never
+    saves one: the cache a gating job trusts is not written by the change it judges."""
+    workflow = read_yaml(scaffold / WORKFLOW)
+    (job,) = workflow["jobs"].values()
+    folder = "${{ runner.temp }}/gac-cache"
+    assert job["env"]["GAC_CACHE_DIR"] == folder
+    names = [step.get("name") for step in job["steps"]]
+    steps = steps_by_name(job)
+    restore, save = steps["Restore the gac cache"], steps["Save the gac cache"]
+    assert names.index("Restore the gac cache") < names.index("gac lint")
+    assert names[-1] == "Save the gac cache"
+    assert restore["uses"] == "actions/cache/restore@v4"
+    assert restore["with"]["path"] == save["with"]["path"] == folder
+    assert save["uses"] == "actions/cache/save@v4"
+    assert save["if"] == "always() && github.event_name == 'push'"
+    assert not any("actions/cache@" in str(step.get("uses")) for step in job["steps"])

@@ -39,6 +39,25 @@ format_option = click.option(
     show_default=True,
     help="How to report problems.",
 )
+
+
+def cache_options(func: F) -> F:
+    """--cache-dir and --no-cache, for the commands that load a portfolio (docs/cache.md)."""
+    func = click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Parse every file and verify every signature again; read and write no cache.",
+    )(func)
+    return click.option(
+        "--cache-dir",
+        type=click.Path(path_type=Path),
+        envvar="GAC_CACHE_DIR",
+        default=None,
+        help="Keep the cache of parsed files and verified signatures here (e.g. a folder CI"
+        " persists) instead of .git/govern-as-code. Also GAC_CACHE_DIR.",
+    )(func)
+
+
 output_option = click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from govern_as_code.cli.common import (
+    cache_options,
     check_repo,
     emit_report,
     format_option,
@@ -71,6 +72,7 @@ def _say_base(result: Assessment | None) -> None:
 )
 @today_option
 @offline_option
+@cache_options
 @handle_errors
 def lint(
     repo: Path,
@@ -80,6 +82,8 @@ def lint(
     summary: Path | None,
     today: object,
     offline: bool,
+    cache_dir: Path | None,
+    no_cache: bool,
 ) -> None:
     """Validate, run every policy rule, and verify the evidence behind every approval.
 
@@ -90,7 +94,14 @@ def lint(
     """
     from govern_as_code.commands.assess import LintRequest, assess
 
-    request = LintRequest(check_repo(repo), base=base, today=_day(today), offline=offline)
+    request = LintRequest(
+        check_repo(repo),
+        base=base,
+        today=_day(today),
+        offline=offline,
+        cache_dir=cache_dir,
+        no_cache=no_cache,
+    )
     result = assess(request)
     _say_base(result)
     if summary is not None:
@@ -124,6 +135,7 @@ def append_text(path: Path, text: str) -> None:
 @output_option
 @today_option
 @offline_option
+@cache_options
 @handle_errors
 def check_deploy(
     manifests: tuple[Path, ...],
@@ -134,6 +146,8 @@ def check_deploy(
     output: Path | None,
     today: object,
     offline: bool,
+    cache_dir: Path | None,
+    no_cache: bool,
 ) -> None:
     """Run the deploy gate for the named manifests only.
 
@@ -149,7 +163,15 @@ def check_deploy(
     from govern_as_code.commands.check_deploy import check_deploy as run
 
     request = CheckDeployRequest(
-        check_repo(repo), manifests, Path.cwd(), base, _day(today), artifact, offline
+        check_repo(repo),
+        manifests,
+        Path.cwd(),
+        base,
+        _day(today),
+        artifact,
+        offline,
+        cache_dir=cache_dir,
+        no_cache=no_cache,
     )
     result = run(request)
     _say_base(result.assessment)

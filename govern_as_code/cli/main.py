@@ -9,6 +9,7 @@ import click
 
 from govern_as_code import __version__
 from govern_as_code.cli.common import (
+    cache_options,
     check_repo,
     emit_report,
     format_option,
@@ -43,8 +44,16 @@ def cli() -> None:
     help="Validate the portfolio as it stood on a date (YYYY-MM-DD) or at a git revision,"
     " instead of the working tree.",
 )
+@cache_options
 @handle_errors
-def validate(repo: Path, fmt: str, output: Path | None, revision: str | None) -> None:
+def validate(
+    repo: Path,
+    fmt: str,
+    output: Path | None,
+    revision: str | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+) -> None:
     """Check every document against its schema and every reference.
 
     \b
@@ -53,7 +62,7 @@ def validate(repo: Path, fmt: str, output: Path | None, revision: str | None) ->
     """
     from govern_as_code.commands.validate import validate as run_validate
 
-    report = run_validate(check_repo(repo), revision)
+    report = run_validate(check_repo(repo), revision, cache_dir, no_cache)
     sys.exit(emit_report(report, fmt, output))
 
 

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import click
 
-from govern_as_code.cli.common import check_repo, handle_errors, repo_option, write_output
+from govern_as_code.cli.common import (
+    cache_options,
+    check_repo,
+    handle_errors,
+    repo_option,
+    write_output,
+)
 from govern_as_code.errors import UsageError
 
 
@@ -94,9 +100,16 @@ def demo(out: Path | None, repo: Path | None) -> None:
 )
 @click.option("--base", default=None, metavar="REF", help="The trusted base revision.")
 @repo_option
+@cache_options
 @handle_errors
 def report(
-    out: Path, at: str | None, exports: tuple[Path, ...], base: str | None, repo: Path
+    out: Path,
+    at: str | None,
+    exports: tuple[Path, ...],
+    base: str | None,
+    repo: Path,
+    cache_dir: Path | None,
+    no_cache: bool,
 ) -> None:
     """Write the static HTML report: gauges, heat map, registry, deployments, audit.
 
@@ -113,8 +126,15 @@ def report(
     else:
         from govern_as_code.commands.assess import LintRequest, assess
 
-        assessment = assess(LintRequest(check_repo(repo), base=base, at=at, report_history=True))
-        index = _write_report(assessment, out)
+        request = LintRequest(
+            check_repo(repo),
+            base=base,
+            at=at,
+            report_history=True,
+            cache_dir=cache_dir,
+            no_cache=no_cache,
+        )
+        index = _write_report(assess(request), out)
     click.echo(str(index))
 
 

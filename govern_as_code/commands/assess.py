@@ -34,6 +34,8 @@ from govern_as_code.gate.verdict import evaluate
 from govern_as_code.git import Repository, remote_url
 from govern_as_code.portfolio import LoadOptions, Portfolio, load_portfolio
 from govern_as_code.portfolio.base import TrustedBase, at_moment, find_trusted_base, resolve_at
+from govern_as_code.portfolio.blobs import BlobStore
+from govern_as_code.portfolio.cache import ParseCache, cache_folder
 from govern_as_code.portfolio.ignore import (
     IgnoreFiles,
     ignore_lines,
@@ -71,6 +73,8 @@ class LintRequest:
     # version first reached production, the stage completions' commits and the governance
     # changes. The gate needs none of them, so lint does not pay for them.
     report_history: bool = False
+    cache_dir: Path | None = None  # None: the default cache under the git directory
+    no_cache: bool = False  # parse everything and verify every signature again
 
 
 @dataclass
@@ -100,6 +104,7 @@ def assess(request: LintRequest) -> Assessment:
             )
         return _assess_without_history(root, today, request)
     repo.require_full_history()
+    cache_dir = _cache_dir(request, repo)
     head = resolve_at(repo, request.at) if request.at else repo.resolve("HEAD")
     # A past state is judged on its own day: expiry, staleness and overdue count from it.
     as_of = (at_moment(request.at) or _commit_time(repo, head)) if request.at else None
@@ -108,8 +113,13 @@ def assess(request: LintRequest) -> Assessment:
     trusted = None if request.at else find_trusted_base(repo, head, request.base)
     base = head if trusted is None else trusted.commit
     base_source = RevisionSource(repo, base, request.at)
+    # One store for both loads: a blob the base and the head share is parsed once, and both
+    # portfolios hold the same Document for it.
+    store = BlobStore(ParseCache(cache_dir) if cache_dir is not None else None)
     # The trusted base may predate governance.yaml; what is assessed may not.
-    base_portfolio = load_portfolio(base_source, LoadOptions(require_settings=bool(request.at)))
+    base_portfolio = load_portfolio(
+        base_source, LoadOptions(require_settings=bool(request.at)), store
+    )
     base_ignore = read_revision_ignore(repo, base)
     trust = TrustRoot.from_portfolio(base_portfolio, ignore_lines(base_ignore))
     if request.at:
@@ -118,11 +128,14 @@ def assess(request: LintRequest) -> Assessment:
         dirty: frozenset[str] = frozenset()
     else:
         options = LoadOptions(base_portfolio.settings, trust.ignore_lines)
-        portfolio = load_portfolio(WorktreeSource(repo.root, repo), options)
+        portfolio = load_portfolio(WorktreeSource(repo.root, repo), options, store)
         ignore = IgnoreFiles(read_worktree_ignore(repo.root), base_ignore)
         approval_paths = frozenset(d.path for d in portfolio.of_kind("Approval"))
         dirty = frozenset(repo.dirty_paths()) & approval_paths if approval_paths else frozenset()
-    verifier = SignatureVerifier(repo, trust.people.values())
+    store.release()
+    verifier = SignatureVerifier(
+        repo, trust.people.values(), cache_dir=cache_dir, use_cache=cache_dir is not None
+    )
     try:
         subjects = tuple(
             sorted(
@@ -148,6 +161,7 @@ def assess(request: LintRequest) -> Assessment:
         verifier.close()
     context = RuleContext(portfolio, trust, today, evidence, history, ignore)
     assessment = _finish(context, request, revision=head, as_of=as_of)
+    store.save()  # after the rules: what their problems pointed at is cached with positions
     if request.report_history:
         since = deployed_since(repo, head, portfolio)
         assessment.status = replace(assessment.status, deployed_since=since)
@@ -168,16 +182,25 @@ def assess(request: LintRequest) -> Assessment:
     return assessment
 
 
+def _cache_dir(request: LintRequest, repo: Repository | None) -> Path | None:
+    """The cache folder for this run, None for none. One the user named must be usable."""
+    return cache_folder(request.cache_dir, request.no_cache, repo.git_dir if repo else None)
+
+
 def _commit_time(repo: Repository, revision: str) -> datetime:
     """When `revision` was committed: what "as of" means for a past state (`--at`)."""
     return split_signed_commit(repo.raw_commits([revision])[revision]).committer_time
 
 
 def _assess_without_history(root: Path, today: date, request: LintRequest) -> Assessment:
-    portfolio = load_portfolio(WorktreeSource(root, None))
+    cache_dir = _cache_dir(request, None)
+    store = BlobStore(ParseCache(cache_dir) if cache_dir is not None else None)
+    portfolio = load_portfolio(WorktreeSource(root, None), store=store)
     trust = TrustRoot.from_portfolio(portfolio)
     context = RuleContext(portfolio, trust, today)
-    return _finish(context, request, revision=None)
+    assessment = _finish(context, request, revision=None)
+    store.save()
+    return assessment
 
 
 def _finish(

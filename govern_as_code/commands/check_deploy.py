@@ -33,6 +33,8 @@ class CheckDeployRequest:
     today: date | None = None
     artifact: Path | None = None
     offline: bool = False  # forge evidence from the cache only
+    cache_dir: Path | None = None
+    no_cache: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,8 @@ def check_deploy(request: CheckDeployRequest) -> CheckDeployResult:
             today=request.today,
             only_paths=relative,
             offline=request.offline,
+            cache_dir=request.cache_dir,
+            no_cache=request.no_cache,
         )
     )
     gated = {g.deployment for g in result.report.gates}

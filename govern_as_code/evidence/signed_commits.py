@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ from govern_as_code.evidence.ssh import verify_ssh_signature
 from govern_as_code.git import Repository
 
 CACHE_VERSION = 1
+CACHE_NAME = "signatures.json"
 
 
 @dataclass(frozen=True)
@@ -56,14 +58,26 @@ def ssh_fingerprint_of(key: SigningKey) -> str | None:
 class SignatureVerifier:
     """Verifies commit signatures once each, against the trusted people's OpenPGP keys."""
 
-    def __init__(self, repo: Repository, people: Iterable[PersonDocument]) -> None:
+    def __init__(
+        self,
+        repo: Repository,
+        people: Iterable[PersonDocument],
+        *,
+        cache_dir: Path | None = None,
+        use_cache: bool = True,
+    ) -> None:
+        """`cache_dir` holds the cache (default: under the git directory); `use_cache=False`
+        verifies every signature again and writes nothing."""
         self.repo = repo
         self._openpgp_keys = [
             k.publicKey for p in people for k in p.spec.keys if k.type == "openpgp"
         ]
         self._keyring: OpenPgpKeyring | None = None
-        self._cache_path = cache_file(repo.git_dir)
-        self._cache = self._read_cache()
+        self._use_cache = use_cache
+        self._cache_path = (
+            cache_dir / CACHE_NAME if cache_dir is not None else cache_file(repo.git_dir)
+        )
+        self._cache = self._read_cache() if use_cache else {}
         self._dirty = False
 
     def _read_cache(self) -> dict[str, dict[str, str | None]]:
@@ -74,18 +88,31 @@ class SignatureVerifier:
         if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
             return {}
         entries = data.get("commits", {})
-        return entries if isinstance(entries, dict) else {}
+        if not isinstance(entries, dict):
+            return {}
+        # Data only, and only entries of the expected shape: anything else is verified again.
+        return {
+            sha: {"fingerprint": entry["fingerprint"], "reason": entry["reason"]}
+            for sha, entry in entries.items()
+            if isinstance(entry, dict)
+            and isinstance(entry.get("fingerprint"), str | None)
+            and isinstance(entry.get("reason"), str)
+            and "fingerprint" in entry
+        }
 
     def save(self) -> None:
-        if not self._dirty:
+        if not self._dirty or not self._use_cache:
             return
         try:
             self._cache_path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self._cache_path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(
-                json.dumps({"version": CACHE_VERSION, "commits": self._cache}), "utf-8"
+            # Another run's new entries are kept; a temporary file of our own, then a rename.
+            merged = {**self._read_cache(), **self._cache}
+            handle, temporary = tempfile.mkstemp(
+                dir=self._cache_path.parent, prefix=f".{self._cache_path.name}."
             )
-            temporary.replace(self._cache_path)
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(json.dumps({"version": CACHE_VERSION, "commits": merged}))
+            os.replace(temporary, self._cache_path)
         except OSError:
             pass  # a read-only checkout only loses the cache, never the verdict
 
@@ -188,4 +215,4 @@ def _importable(armored: str) -> bool:
 
 def cache_file(git_dir: Path) -> Path:
     """Where verified signatures are cached, inside the repository's git directory."""
-    return git_dir / "govern-as-code" / "signatures.json"
+    return git_dir / "govern-as-code" / CACHE_NAME

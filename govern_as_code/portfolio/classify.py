@@ -69,7 +69,9 @@ def odd_name(path: str, glob_case_only: bool = False) -> str | None:
     name = path.rsplit("/", 1)[-1]
     if "\\" in path:
         return "it contains a backslash, which Windows reads as a folder separator"
-    if any(unicodedata.category(c).startswith("C") for c in path):
+    # Printable ASCII has no control or invisible character: most paths skip the scan.
+    plain = path.isascii() and path.isprintable()
+    if not plain and any(unicodedata.category(c).startswith("C") for c in path):
         return "it contains a control or invisible character"
     if name != name.strip() or name.rstrip(". ") != name:
         return "it starts or ends with a space, or ends with a dot"

@@ -8,6 +8,7 @@ file: every finding becomes a Problem. Only a source with no governance.yaml at 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,9 +16,17 @@ import pathspec
 
 from govern_as_code.documents.kinds import PortfolioSpec
 from govern_as_code.documents.validation import ExtensionSchema, validate_data
-from govern_as_code.documents.yaml_loader import LoadedData, LoadError, ParsedFile, parse_bytes
+from govern_as_code.documents.yaml_loader import (
+    LoadedData,
+    LoadError,
+    LoadIssue,
+    ParsedFile,
+    parse_bytes,
+)
 from govern_as_code.errors import GitError
-from govern_as_code.git import Repository
+from govern_as_code.git import Repository, blob_id
+from govern_as_code.portfolio.blobs import BlobStore, ValidationKey, extensions_digest
+from govern_as_code.portfolio.cache import BlobKey, Parsed
 from govern_as_code.portfolio.classify import (
     SETTINGS_PATHS,
     GlobMatcher,
@@ -51,6 +60,7 @@ __all__ = [
     "IGNORE_FILE",
     "MODEL_VERSION_ANNOTATION",
     "SETTINGS_PATHS",
+    "BlobStore",
     "LoadOptions",
     "load_portfolio",
     "open_source",
@@ -83,12 +93,17 @@ def open_source(root: Path, revision: str | None = None, label: str | None = Non
     return RevisionSource(repo, revision, label)
 
 
-def load_portfolio(source: FileSource, options: LoadOptions | None = None) -> Portfolio:
+def load_portfolio(
+    source: FileSource, options: LoadOptions | None = None, store: BlobStore | None = None
+) -> Portfolio:
     """Read, parse and validate every document of `source`.
 
-    Raises GovernError when `source` has no governance.yaml (unless the options allow it).
+    Loads that share `store` parse each blob once and share the Documents of the files they
+    have in common (the trusted base and the working tree). Raises GovernError when `source`
+    has no governance.yaml (unless the options allow it).
     """
     options = options or LoadOptions()
+    store = store if store is not None else BlobStore()
     candidates = {c.path: c for c in source.candidates()}
     if options.require_settings:
         require_portfolio(source, candidates)
@@ -103,26 +118,75 @@ def load_portfolio(source: FileSource, options: LoadOptions | None = None) -> Po
     extensions = load_extensions(source, candidates, settings, portfolio.problems)
     wanted = select(candidates.values(), globs, excluded, portfolio.problems)
 
-    contents = source.read(s.candidate.path for s in wanted)
-    portfolio.files_read = len(contents)
+    keys = _blob_keys(source, [s.candidate.path for s in wanted], store)
+    portfolio.files_read = len(keys)
+    digest = extensions_digest(extensions)
     for selected in wanted:
-        raw = contents.get(selected.candidate.path)
-        if raw is not None:
-            _load_file(portfolio, selected, raw, extensions)
+        key = keys.get(selected.candidate.path)
+        if key is not None:
+            _load_file(portfolio, selected, key, store, extensions, digest)
     return portfolio
+
+
+def _is_json(path: str) -> bool:
+    return folded(path).rstrip(". \t").endswith(".json")
+
+
+def _blob_keys(source: FileSource, paths: list[str], store: BlobStore) -> dict[str, BlobKey]:
+    """Each file's blob key, every blob parsed (or found parsed) in `store`.
+
+    A file is read only when its parse is not known already: a revision names every file by
+    its blob id, and so does the index for a file git sees unchanged on disk. A file that is
+    read is named by the id of the bytes read, never by an id git reported before: a file
+    edited meanwhile must not be cached under its old blob.
+    """
+    known_ids: dict[str, str] = {}
+    blob_ids = getattr(source, "blob_ids", None)
+    if blob_ids is not None:
+        known_ids = blob_ids(paths)
+    keys: dict[str, BlobKey] = {}
+    unread = []
+    for path in paths:
+        blob = known_ids.get(path)
+        if blob is not None and store.known((blob, _is_json(path))) is not None:
+            keys[path] = (blob, _is_json(path))
+        else:
+            unread.append(path)
+    object_format = getattr(source, "object_format", "sha1")
+    to_parse: dict[BlobKey, bytes] = {}
+    for path, raw in source.read(unread).items():
+        key = (blob_id(raw, object_format), _is_json(path))
+        keys[path] = key
+        if store.known(key) is None:
+            to_parse[key] = raw
+    store.add(_parse_blobs(to_parse), to_parse)
+    return keys
+
+
+def _parse_blobs(raws: Mapping[BlobKey, bytes]) -> dict[BlobKey, Parsed]:
+    """Every parse of the loader goes through here, so a parallel parser can take over."""
+    parsed: dict[BlobKey, Parsed] = {}
+    for key, raw in raws.items():
+        try:
+            parsed[key] = parse_bytes(raw, is_json=key[1])
+        except LoadError as e:
+            parsed[key] = e.issue
+    return parsed
 
 
 def _load_file(
     portfolio: Portfolio,
     selected: Selected,
-    raw: bytes,
+    key: BlobKey,
+    store: BlobStore,
     extensions: dict[str, ExtensionSchema],
+    digest: str,
 ) -> None:
     path, glob = selected.candidate.path, selected.glob
-    try:
-        parsed = parse_bytes(raw, is_json=folded(path).rstrip(". \t").endswith(".json"))
-    except LoadError as e:
-        portfolio.problems.append(e.issue.to_problem(path))
+    parsed = store.known(key)
+    if parsed is None or isinstance(parsed, LoadIssue):
+        issue = parsed or LoadIssue("parse", "the file could not be read", 1, 1)
+        portfolio.problems.append(issue.to_problem(path))
         return
     ours = any(claims_ours(d) for d in parsed.documents)
     folder = conventional_folder(path) or ("" if not is_settings_path(path) else "governance")
@@ -142,7 +206,7 @@ def _load_file(
             )
         )
     if ours:
-        _load_governance_file(portfolio, path, parsed, extensions)
+        _load_governance_file(portfolio, path, parsed, (key, path, digest), store, extensions)
     elif glob is not None:
         load_foreign_manifests(portfolio, path, parsed, glob)
     else:
@@ -170,14 +234,25 @@ def _not_a_governance_document(
 
 
 def _load_governance_file(
-    portfolio: Portfolio, path: str, parsed: ParsedFile, extensions: dict[str, ExtensionSchema]
+    portfolio: Portfolio,
+    path: str,
+    parsed: ParsedFile,
+    key: ValidationKey,
+    store: BlobStore,
+    extensions: dict[str, ExtensionSchema],
 ) -> None:
     try:
         data = parsed.single()
     except LoadError as e:
         portfolio.problems.append(e.issue.to_problem(path))
         return
-    document, problems = validate_data(path, data, extensions)
+    found = store.validated(key)
+    if found is None:
+        model, found_problems = validate_data(path, data, extensions)
+        document = Document(path, model, data) if model is not None else None
+        found = (document, tuple(found_problems))
+        store.remember(key, found)
+    document, problems = found
     portfolio.problems.extend(problems)
     if document is None:
         _remember_invalid(portfolio, path, data)
@@ -197,7 +272,7 @@ def _load_governance_file(
                 )
             )
             return
-    portfolio.add(Document(path, document, data))
+    portfolio.add(document)
 
 
 def _remember_invalid(portfolio: Portfolio, path: str, data: LoadedData) -> None:

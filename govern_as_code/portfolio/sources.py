@@ -9,6 +9,7 @@ governance document or deployment manifest would be.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,10 +48,12 @@ class WorktreeSource:
         self.root = root
         self.repo = repo
         self.description = str(root)
+        self._listed: list[str] = []
 
     def _paths(self) -> list[str]:
         if self.repo is not None and self.repo.root.resolve() == self.root.resolve():
-            return self.repo.worktree_files()
+            self._listed = self.repo.worktree_files()
+            return self._listed
         found = []
         for folder, dirs, files in os.walk(self.root):
             dirs[:] = [d for d in dirs if d not in (".git", "node_modules", "__pycache__")]
@@ -65,19 +68,41 @@ class WorktreeSource:
     def candidates(self) -> list[Candidate]:
         result = []
         for path in self._paths():
-            full = self.root / path
+            full = os.path.join(self.root, path)
             try:
-                stat = full.lstat()
+                found = os.lstat(full)
             except OSError:
                 continue  # listed by git but deleted from the working tree
-            if full.is_symlink():
+            # One lstat decides: a link is never followed, so what it points at is not asked.
+            if stat.S_ISLNK(found.st_mode):
                 result.append(Candidate(path, 0, os.readlink(full)))
-            elif full.is_file():
-                result.append(Candidate(path, stat.st_size))
-            elif full.is_dir():
+            elif stat.S_ISREG(found.st_mode):
+                result.append(Candidate(path, found.st_size))
+            elif stat.S_ISDIR(found.st_mode):
                 # git lists a submodule (or an untracked nested repository) as one entry.
                 result.append(Candidate(path.rstrip("/"), 0, submodule=True))
         return result
+
+    @property
+    def object_format(self) -> str:
+        return self.repo.object_format() if self.repo is not None else "sha1"
+
+    def blob_ids(self, paths: Iterable[str]) -> dict[str, str]:
+        """The index blob id of each of `paths` that git sees unchanged on disk.
+
+        Modified, untracked and conflicted files are left out: they are read and hashed. So is
+        everything when gitattributes or core.autocrlf could make a file on disk differ from
+        its blob (a filter or an eol conversion).
+        """
+        repo = self.repo
+        if repo is None or repo.root.resolve() != self.root.resolve():
+            return {}
+        wanted = list(paths)
+        if repo.may_rewrite_content(self._listed or wanted):
+            return {}
+        index = repo.index_blobs()
+        unstaged = repo.unstaged_paths()
+        return {p: index[p] for p in wanted if p in index and p not in unstaged}
 
     def read(self, paths: Iterable[str]) -> dict[str, bytes]:
         out = {}
@@ -110,6 +135,19 @@ class RevisionSource:
             else:
                 result.append(Candidate(entry.path, entry.size))
         return sorted(result, key=lambda c: c.path)
+
+    @property
+    def object_format(self) -> str:
+        return self.repo.object_format()
+
+    def blob_ids(self, paths: Iterable[str]) -> dict[str, str]:
+        """The blob id of each of `paths` that is a file of this revision."""
+        found = {}
+        for path in paths:
+            entry = self._entries.get(path)
+            if entry is not None and not entry.is_submodule and not entry.is_symlink:
+                found[path] = entry.sha
+        return found
 
     def read(self, paths: Iterable[str]) -> dict[str, bytes]:
         wanted = {
