@@ -8,13 +8,14 @@ per object.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import secrets
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 # GitPython looks for git when imported and raises ImportError if it is missing; our own
@@ -138,8 +139,17 @@ class FileDeletion:
     path: str
 
 
+_HEX_ID = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+HISTORY_MEMO_FORMAT = 1
+HISTORY_MEMO_KEEP = 48
+
+
 class Repository:
     """A git repository on disk."""
+
+    # Where `changes` keeps the walks it made, by commit id (None: none kept). Set by the run
+    # that owns a cache folder; a commit's history never changes, so a walk is made once.
+    history_memo: Path | None = None
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -422,6 +432,30 @@ class Repository:
         the file relative to every parent (an "evil merge") is listed too. `full_history`
         lists every commit that changed the paths on any side of any merge instead.
         """
+        memo = self._memo_file(rev, pathspecs, full_history)
+        if memo is not None:
+            kept = _read_memo(memo)
+            if kept is not None:
+                return kept
+        changes = self._walk_changes(rev, pathspecs, full_history)
+        if memo is not None:
+            _write_memo(memo, changes)
+        return changes
+
+    def _memo_file(self, rev: str, pathspecs: Sequence[str], full_history: bool) -> Path | None:
+        """The memo of this walk: keyed by the commit id, never a name that can move, and by
+        the replacement refs, which are the one way to make git show another history."""
+        if self.history_memo is None or not _HEX_ID.match(rev):
+            return None
+        replaced = self._run("for-each-ref", "--format=%(refname) %(objectname)", "refs/replace")
+        key = hashlib.sha256(
+            repr((HISTORY_MEMO_FORMAT, rev, tuple(pathspecs), full_history)).encode() + replaced
+        ).hexdigest()
+        return self.history_memo / f"{key}.json"
+
+    def _walk_changes(
+        self, rev: str, pathspecs: Sequence[str], full_history: bool
+    ) -> list[FileChange]:
         # With -z every header, status and path ends in NUL, which no path can contain. The
         # header carries a random marker, so no file name (which may hold any other byte,
         # \x01 and newlines included) can pose as a commit. A merge's combined list follows
@@ -464,6 +498,25 @@ class Repository:
     def raw_commits(self, shas: Iterable[str]) -> dict[str, bytes]:
         """The raw commit objects (headers, signature and message) of the given commits."""
         return self._cat_batch(list(dict.fromkeys(shas)))
+
+    def commit_times(self, shas: Iterable[str]) -> dict[str, datetime]:
+        """When each commit was committed, as git reads its committer line, in one call."""
+        wanted = list(dict.fromkeys(shas))
+        if not wanted:
+            return {}
+        out = self._run(
+            "log",
+            "--no-walk=unsorted",
+            "--stdin",
+            "--format=%H %ct",
+            input="\n".join(wanted).encode() + b"\n",
+        )
+        times = {}
+        for line in out.decode("ascii", "replace").splitlines():
+            sha, _, stamp = line.partition(" ")
+            if stamp.lstrip("-").isdigit():
+                times[sha] = datetime.fromtimestamp(int(stamp), UTC)
+        return times
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -688,6 +741,34 @@ class Repository:
         return {
             (rev, path): found[f"{rev}:{path}"] for rev, path in wanted if f"{rev}:{path}" in found
         }
+
+
+def _read_memo(path: Path) -> list[FileChange] | None:
+    """A walk kept earlier, or None when there is none or it is not one (then walk again)."""
+    try:
+        rows = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(rows, list) or not all(
+        isinstance(r, list) and len(r) == 3 and all(isinstance(x, str) for x in r) for r in rows
+    ):
+        return None
+    return [FileChange(commit, name, status) for commit, name, status in rows]
+
+
+def _write_memo(path: Path, changes: list[FileChange]) -> None:
+    """Written whole or not at all; a folder that cannot be written keeps nothing."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+        temporary.write_text(json.dumps([[c.commit, c.path, c.status] for c in changes]))
+        os.replace(temporary, path)
+        # Each new head adds walks: only the latest few heads' are worth keeping.
+        kept = sorted(path.parent.glob("*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for stale in kept[HISTORY_MEMO_KEEP:]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        return
 
 
 def git_reason(stderr: bytes) -> str:

@@ -317,3 +317,31 @@ def test_concurrent_lints_leave_a_readable_cache(repo: Path) -> None:
         json.loads(shard.read_bytes())  # whole, never half-written
     assert not list(cache_of(repo).rglob(".*.json.*")), "no temporary file is left behind"
     assert lint(repo) == before
+
+
+def test_history_walks_are_kept_by_commit_id_and_never_trusted_when_damaged(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = lint(repo)
+    memos = sorted((cache_of(repo) / "history").glob("*.json"))
+    assert memos  # the walks of this head were kept
+    walks: list[tuple[str, ...]] = []
+    real = Repository._walk_changes
+
+    def counting(self: Repository, rev: str, specs: Any, full: bool) -> Any:
+        walks.append(tuple(specs))
+        return real(self, rev, specs, full)
+
+    monkeypatch.setattr(Repository, "_walk_changes", counting)
+    assert lint(repo) == before
+    assert walks == []  # the same head: every walk came from the memo
+    for memo in memos:
+        memo.write_text('[["not", "a"], 3]')
+    assert lint(repo) == before
+    assert walks  # damaged memos were walked again, never believed
+    walks.clear()
+    # A new head is another history: its walks are made, not borrowed from the old head.
+    (repo / "README.md").write_text("a change that is not governance\n")
+    commit_all(repo, "Touch the readme")
+    assert lint(repo)[1]["gates"] == before[1]["gates"]
+    assert walks

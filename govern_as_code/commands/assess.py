@@ -105,6 +105,8 @@ def assess(request: LintRequest) -> Assessment:
         return _assess_without_history(root, today, request)
     repo.require_full_history()
     cache_dir = _cache_dir(request, repo)
+    if cache_dir is not None:
+        repo.history_memo = cache_dir / "history"
     head = resolve_at(repo, request.at) if request.at else repo.resolve("HEAD")
     # A past state is judged on its own day: expiry, staleness and overdue count from it.
     as_of = (at_moment(request.at) or _commit_time(repo, head)) if request.at else None

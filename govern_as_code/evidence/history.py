@@ -13,7 +13,6 @@ from govern_as_code.documents.key_identity import same_key
 from govern_as_code.documents.kinds import ApprovalDocument, ModelVersionDocument
 from govern_as_code.documents.validation import validate_data
 from govern_as_code.documents.yaml_loader import LoadError, parse_bytes
-from govern_as_code.evidence.commit_object import split_signed_commit
 from govern_as_code.evidence.removed_decisions import RemovedDecision, removed_decisions
 from govern_as_code.evidence.signed_commits import CommitSignature, SignatureVerifier
 from govern_as_code.git import FileChange, Repository
@@ -87,12 +86,8 @@ def _introduced(repo: Repository, head: str, portfolio: Portfolio) -> dict[str, 
             newest[change.path] = change
     # A path whose last change deleted it is in the working tree only: not committed.
     kept = {p: c.commit for p, c in newest.items() if "D" not in c.status and p not in dirty}
-    times: dict[str, datetime] = {}
-    for sha, body in repo.raw_commits(kept.values()).items():
-        try:
-            times[sha] = split_signed_commit(body).committer_time
-        except ValueError:
-            continue  # a malformed commit is the gate's finding; here it dates nothing
+    # A commit git cannot date is the gate's finding; here it dates nothing.
+    times = repo.commit_times(kept.values())
     return {p: times[c] for p, c in kept.items() if c in times}
 
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from govern_as_code.documents.kinds import PersonDocument, SigningKey
 from govern_as_code.documents.ssh_keys import parse_ssh_public_key
@@ -27,7 +28,7 @@ from govern_as_code.evidence.openpgp import OpenPgpKeyring, openpgp_fingerprint
 from govern_as_code.evidence.ssh import verify_ssh_signature
 from govern_as_code.git import Repository
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 CACHE_NAME = "signatures.json"
 
 
@@ -80,7 +81,7 @@ class SignatureVerifier:
         self._cache = self._read_cache() if use_cache else {}
         self._dirty = False
 
-    def _read_cache(self) -> dict[str, dict[str, str | None]]:
+    def _read_cache(self) -> dict[str, dict[str, Any]]:
         try:
             data = json.loads(self._cache_path.read_text("utf-8"))
         except (OSError, ValueError):
@@ -91,14 +92,7 @@ class SignatureVerifier:
         if not isinstance(entries, dict):
             return {}
         # Data only, and only entries of the expected shape: anything else is verified again.
-        return {
-            sha: {"fingerprint": entry["fingerprint"], "reason": entry["reason"]}
-            for sha, entry in entries.items()
-            if isinstance(entry, dict)
-            and isinstance(entry.get("fingerprint"), str | None)
-            and isinstance(entry.get("reason"), str)
-            and "fingerprint" in entry
-        }
+        return {sha: entry for sha, entry in entries.items() if _well_formed(sha, entry)}
 
     def save(self) -> None:
         if not self._dirty or not self._use_cache:
@@ -122,10 +116,20 @@ class SignatureVerifier:
             self._keyring.close()
 
     def signatures(self, commits: Sequence[str]) -> dict[str, CommitSignature]:
-        """The verified signer of each commit (one `cat-file` call for all of them)."""
-        raw = self.repo.raw_commits(commits)
-        parsed: dict[str, SignedCommit] = {}
+        """The verified signer of each commit (one `cat-file` call for all of them).
+
+        A commit is immutable and so is what is read from it (its signer, its times, whether
+        it is dated before its parent): a commit seen before is not read again."""
         result: dict[str, CommitSignature] = {}
+        unseen = []
+        for sha in commits:
+            entry = self._cache.get(sha)
+            if entry is not None and isinstance(entry.get("record"), dict):
+                result[sha] = _from_record(sha, entry)
+            else:
+                unseen.append(sha)
+        raw = self.repo.raw_commits(unseen)
+        parsed: dict[str, SignedCommit] = {}
         for sha, data in raw.items():
             try:
                 parsed[sha] = split_signed_commit(data)
@@ -157,6 +161,8 @@ class SignatureVerifier:
                 f"{commit.committer_name} <{commit.committer_email}>",
                 f"{commit.author_name} <{commit.author_email}>",
             )
+            if sha in self._cache:  # only what may be cached: see `_verify`
+                self._cache[sha]["record"] = _to_record(result[sha])
         return result
 
     def _verify(self, sha: str, commit: SignedCommit) -> tuple[str | None, str]:
@@ -164,6 +170,8 @@ class SignatureVerifier:
         if cached is not None:
             return cached.get("fingerprint"), str(cached.get("reason") or "")
         if commit.signature is None:
+            self._cache[sha] = {"fingerprint": None, "reason": "it is not signed"}
+            self._dirty = True
             return None, "it is not signed"
         if commit.signature_format == "ssh":
             check = verify_ssh_signature(commit.payload, commit.signature)
@@ -189,6 +197,59 @@ class SignatureVerifier:
                 # One unreadable key must not stop verification of everyone else's signatures.
                 self._keyring = OpenPgpKeyring([k for k in self._openpgp_keys if _importable(k)])
         return self._keyring
+
+
+_RECORD_TEXT = ("author_email", "committer", "author")
+
+
+def _to_record(s: CommitSignature) -> dict[str, Any]:
+    return {
+        "format": s.format,
+        "time": s.time.isoformat(),
+        "author_email": s.author_email,
+        "is_merge": s.is_merge,
+        "dated_before_parent": s.dated_before_parent,
+        "committer": s.committer,
+        "author": s.author,
+    }
+
+
+def _from_record(sha: str, entry: dict[str, Any]) -> CommitSignature:
+    record = entry["record"]
+    return CommitSignature(
+        sha,
+        record["format"],
+        entry["fingerprint"],
+        entry["reason"],
+        datetime.fromisoformat(record["time"]),
+        record["author_email"],
+        record["is_merge"],
+        record["dated_before_parent"],
+        record["committer"],
+        record["author"],
+    )
+
+
+def _well_formed(sha: object, entry: object) -> bool:
+    """A cache entry of the shape this version writes; any other is verified again."""
+    if not isinstance(sha, str) or not isinstance(entry, dict) or "fingerprint" not in entry:
+        return False
+    if not isinstance(entry["fingerprint"], str | None) or not isinstance(entry.get("reason"), str):
+        return False
+    record = entry.get("record")
+    if record is None:
+        return True
+    try:
+        return (
+            isinstance(record, dict)
+            and isinstance(record.get("format"), str | None)
+            and all(isinstance(record.get(k), str) for k in _RECORD_TEXT)
+            and isinstance(record.get("is_merge"), bool)
+            and isinstance(record.get("dated_before_parent"), bool)
+            and datetime.fromisoformat(record["time"]).tzinfo is not None
+        )
+    except (TypeError, ValueError):
+        return False
 
 
 def _unreadable(sha: str, why: str) -> CommitSignature:
