@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from govern_as_code.documents.yaml_loader import MAX_FILE_BYTES, LoadError, decode, parse_bytes
+from govern_as_code.documents.yaml_loader import MAX_FILE_BYTES, LoadError, parse_bytes
 from govern_as_code.evidence.history import trace_origin
 from govern_as_code.evidence.signed_commits import CommitSignature, SignatureVerifier
 from govern_as_code.git import BlobChange, Repository
@@ -22,7 +22,6 @@ from govern_as_code.portfolio.model import Portfolio
 from govern_as_code.portfolio.trust import TrustRoot
 from govern_as_code.results import HistoryEvent, HistoryKind, StageEvent, Verification
 
-_FAST: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _WATCHED = ("Project", "ModelVersion", "Deployment", "Policy", "Portfolio")
 # The governance.yaml settings that change which rules apply and where the gate guards.
 _POLICY_SETTINGS = ("policies", "environments", "evidence", "trust", "deploymentGlobs")
@@ -161,12 +160,10 @@ def _parse(raw: bytes | None, is_json: bool) -> Any:
     if raw is None or len(raw) > MAX_FILE_BYTES:
         return None
     try:
-        if b"&" in raw or b"*" in raw or b"<<" in raw:
-            # Anchors and aliases could blow up: the strict loader refuses them unexpanded.
-            data = parse_bytes(raw, is_json=is_json).single().value
-        else:
-            # Every past state of every watched file is read: libyaml's own loader is fast.
-            data = yaml.load(decode(raw), Loader=_FAST)
+        # The loader the documents are read with, so a past state means what it meant then
+        # (YAML 1.2, no aliases); its fast path composes in libyaml, so reading every past
+        # state of every watched file costs little.
+        data = parse_bytes(raw, is_json=is_json).single().value
     except (LoadError, yaml.YAMLError, UnicodeDecodeError, ValueError):
         return None  # an unparsable past state shows no change rather than a wrong one
     return data if isinstance(data, dict) else None

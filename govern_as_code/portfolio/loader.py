@@ -16,6 +16,7 @@ from pathlib import Path
 import pathspec
 
 from govern_as_code.documents.kinds import PortfolioSpec
+from govern_as_code.documents.parse_many import parse_many, pool_size
 from govern_as_code.documents.validation import ExtensionSchema, validate_data
 from govern_as_code.documents.yaml_loader import (
     LoadedData,
@@ -178,7 +179,11 @@ def _blob_keys(source: FileSource, paths: list[str], store: BlobStore) -> dict[s
 
 
 def _parse_blobs(raws: Mapping[BlobKey, bytes]) -> dict[BlobKey, Parsed]:
-    """Every parse of the loader goes through here, so a parallel parser can take over."""
+    """Every parse of the loader goes through here: in a process pool when a cold run has
+    enough files to pay for one (`parse_many`), else one by one in this process."""
+    items = [(raw, key[1]) for key, raw in raws.items()]
+    if pool_size(items) >= 2:
+        return dict(zip(raws, parse_many(items), strict=True))
     parsed: dict[BlobKey, Parsed] = {}
     for key, raw in raws.items():
         try:

@@ -82,6 +82,10 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # One process renders one site: a template is compiled once, never stat'ed again for
+        # each of tens of thousands of pages and the partials they include.
+        auto_reload=False,
+        cache_size=-1,
     )
 
 
