@@ -142,6 +142,7 @@ class FileDeletion:
 _HEX_ID = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 HISTORY_MEMO_FORMAT = 1
 HISTORY_MEMO_KEEP = 48
+HISTORY_MEMO_REACH = 64  # plain commits back to look for an ancestor's kept walk
 
 
 class Repository:
@@ -435,7 +436,11 @@ class Repository:
         memo = self._memo_file(rev, pathspecs, full_history)
         if memo is not None:
             kept = _read_memo(memo)
+            if kept is None:
+                kept = self._extend_memo(rev, pathspecs, full_history)
             if kept is not None:
+                if not memo.is_file():
+                    _write_memo(memo, kept)
                 return kept
         changes = self._walk_changes(rev, pathspecs, full_history)
         if memo is not None:
@@ -447,11 +452,40 @@ class Repository:
         the replacement refs, which are the one way to make git show another history."""
         if self.history_memo is None or not _HEX_ID.match(rev):
             return None
-        replaced = self._run("for-each-ref", "--format=%(refname) %(objectname)", "refs/replace")
+        replaced = self.__dict__.get("_replace_refs")
+        if replaced is None:
+            replaced = self._run(
+                "for-each-ref", "--format=%(refname) %(objectname)", "refs/replace"
+            )
+            self.__dict__["_replace_refs"] = replaced
         key = hashlib.sha256(
             repr((HISTORY_MEMO_FORMAT, rev, tuple(pathspecs), full_history)).encode() + replaced
         ).hexdigest()
         return self.history_memo / f"{key}.json"
+
+    def _extend_memo(
+        self, rev: str, pathspecs: Sequence[str], full_history: bool
+    ) -> list[FileChange] | None:
+        """The walk of `rev` from the kept walk of an ancestor a few plain commits back (a pull
+        request's head over its base), or None.
+
+        Along a chain of single-parent commits git lists each commit after its child whatever
+        their dates, and history simplification only ever concerns merges: so the walk of the
+        head is the walk of the commits above the ancestor, then the ancestor's own walk.
+        Any merge on the way, and the whole history is walked instead.
+        """
+        out = self._run("rev-list", "--parents", f"--max-count={HISTORY_MEMO_REACH}", rev)
+        chain = [line.split() for line in out.decode("ascii", "replace").splitlines()]
+        for index, (sha, *parents) in enumerate(chain):
+            if index > 0:
+                memo = self._memo_file(sha, pathspecs, full_history)
+                base = _read_memo(memo) if memo is not None and memo.is_file() else None
+                if base is not None:
+                    return self._walk_changes(f"{sha}..{rev}", pathspecs, full_history) + base
+            following = chain[index + 1][0] if index + 1 < len(chain) else None
+            if len(parents) != 1 or parents[0] != following:
+                return None
+        return None
 
     def _walk_changes(
         self, rev: str, pathspecs: Sequence[str], full_history: bool

@@ -345,3 +345,36 @@ def test_history_walks_are_kept_by_commit_id_and_never_trusted_when_damaged(
     commit_all(repo, "Touch the readme")
     assert lint(repo)[1]["gates"] == before[1]["gates"]
     assert walks
+
+
+def test_a_new_head_extends_its_parents_kept_walks_exactly(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lint(repo)  # the walks of this head are kept
+    version = next(repo.glob("projects/*/models/*/versions/*.yaml"))
+    version.write_text(version.read_text() + "# monitored again\n")
+    commit_all(repo, "Touch one version")
+    ranges: list[str] = []
+    real = Repository._walk_changes
+
+    def counting(self: Repository, rev: str, specs: Any, full: bool) -> Any:
+        ranges.append(rev)
+        return real(self, rev, specs, full)
+
+    monkeypatch.setattr(Repository, "_walk_changes", counting)
+    extended = lint(repo)
+    assert ranges and all(".." in r for r in ranges)  # only the new commit was walked
+    monkeypatch.undo()
+    assert extended == cold(repo)
+    # A merge between the head and the kept walk: the whole history is walked again.
+    git(repo, "checkout", "-q", "-b", "side", "HEAD~1")
+    (repo / "side.md").write_text("a side branch\n")
+    commit_all(repo, "Side work")
+    git(repo, "checkout", "-q", "-")
+    git(repo, "merge", "-q", "--no-edit", "side")
+    ranges.clear()
+    monkeypatch.setattr(Repository, "_walk_changes", counting)
+    merged = lint(repo)
+    assert ranges and all(".." not in r for r in ranges)
+    monkeypatch.undo()
+    assert merged == cold(repo)

@@ -101,17 +101,26 @@ class TrustRoot:
         wanted = email.strip().casefold()
         if wanted in self.shared_emails:
             return None
-        return next(
-            (p.metadata.id for p in self.people.values() if p.spec.email_key == wanted), None
-        )
+        return self._index()[1].get(wanted)
 
     def key_owner(self, fingerprint: str) -> str | None:
         """The one person whose key has this fingerprint; a shared key belongs to nobody."""
-        wanted = same_key(fingerprint)
-        for person in self.people.values():
-            if any(k.identity == wanted for k in person.spec.keys):
-                return person.metadata.id
-        return None
+        return self._index()[0].get(same_key(fingerprint))
+
+    def _index(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Key identity and email to the first person listing it, in the people's order (as a
+        scan would find them), built once: the gate asks for every commit of the history."""
+        built = self.__dict__.get("_built_index")
+        if built is None or built[0] is not self.people:
+            keys: dict[str, str] = {}
+            emails: dict[str, str] = {}
+            for person in self.people.values():
+                for key in person.spec.keys:
+                    keys.setdefault(key.identity, person.metadata.id)
+                emails.setdefault(person.spec.email_key, person.metadata.id)
+            built = (self.people, keys, emails)
+            self.__dict__["_built_index"] = built
+        return built[1], built[2]
 
 
 def shared_key_owners(people: Iterable[PersonDocument]) -> dict[str, tuple[str, ...]]:
