@@ -150,7 +150,15 @@ def assess(request: LintRequest) -> Assessment:
         )
         evidence_request = EvidenceRequest(repo, head, portfolio, trust, subjects, dirty)
         providers = build_providers(
-            trust, repo, verifier, environ=request.environ, offline=request.offline
+            trust,
+            repo,
+            verifier,
+            environ=request.environ,
+            offline=request.offline,
+            # A folder the user named holds the forge's answers too; else GAC_CACHE_DIR of the
+            # CI's variables, else the git directory. --no-cache leaves the forge's answers
+            # alone: --offline reads nothing else.
+            cache_root=cache_dir if request.cache_dir is not None else None,
         )
         evidence = collect_all(providers, evidence_request)
         history = history_facts(repo, head, portfolio, trust, verifier)

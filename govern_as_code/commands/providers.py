@@ -26,14 +26,21 @@ from govern_as_code.portfolio.trust import TrustRoot
 CACHE_VARIABLE = "GAC_CACHE_DIR"
 
 
-def cache_dir(repo: Repository, environ: Mapping[str, str]) -> Path:
-    """`GAC_CACHE_DIR`, else a folder inside the clone's git directory (never committed)."""
+def cache_dir(repo: Repository, environ: Mapping[str, str], root: Path | None = None) -> Path:
+    """The forge's folder in the run's cache folder (`--cache-dir`, `GAC_CACHE_DIR`), else
+    in the clone's git directory (never committed), beside the parse and signature caches."""
+    if root is not None:
+        return root / "forge"
     chosen = environ.get(CACHE_VARIABLE)
-    return Path(chosen) if chosen else repo.git_dir / "govern-as-code" / "forge"
+    return (Path(chosen) if chosen else repo.git_dir / "govern-as-code") / "forge"
 
 
 def forge_provider(
-    trust: TrustRoot, repo: Repository, environ: Mapping[str, str], offline: bool
+    trust: TrustRoot,
+    repo: Repository,
+    environ: Mapping[str, str],
+    offline: bool,
+    cache_root: Path | None = None,
 ) -> EvidenceProvider:
     """The pull-request-review provider for the forge that `spec.forge` names."""
     forge = trust.settings.forge
@@ -45,12 +52,12 @@ def forge_provider(
             " gitlab: {project, protectedBranch}) in a change approved by governance-admin",
         )
     if forge.github is not None:
-        env = github_environment(environ, cache_dir(repo, environ), offline)
+        env = github_environment(environ, cache_dir(repo, environ, cache_root), offline)
         client = github_client(env.api_url, env.token)
         api = GitHubApi(client, forge.github.repository)
         return PullRequestReviewProvider(GitHubReviews(forge.github, api, env))
     assert forge.gitlab is not None
-    env = gitlab_environment(environ, cache_dir(repo, environ), offline)
+    env = gitlab_environment(environ, cache_dir(repo, environ, cache_root), offline)
     job_token = not environ.get("GITLAB_TOKEN")
     client = gitlab_client(env.api_url, env.token, job_token)
     gitlab_api = GitLabApi(client, forge.gitlab.project)
@@ -64,12 +71,16 @@ def build_providers(
     *,
     environ: Mapping[str, str] | None = None,
     offline: bool = False,
+    cache_root: Path | None = None,
 ) -> list[EvidenceProvider]:
-    """The providers `spec.evidence` of the trusted base selects, in its order."""
+    """The providers `spec.evidence` of the trusted base selects, in its order.
+
+    `cache_root` is the run's cache folder; the forge's answers are kept in its `forge/`.
+    """
     env = os.environ if environ is None else environ
     factories: dict[str, Callable[[], EvidenceProvider]] = {
         "signed-commit": lambda: SignedCommitProvider(verifier),
-        "pull-request-review": lambda: forge_provider(trust, repo, env, offline),
+        "pull-request-review": lambda: forge_provider(trust, repo, env, offline, cache_root),
     }
     providers = []
     for name in dict.fromkeys(trust.settings.evidence):

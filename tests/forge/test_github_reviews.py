@@ -482,3 +482,21 @@ def test_one_reviewer_fills_one_role_only(
     assert "one person fills at most one role: bob is the approver for technical-review," in (
         " ".join(gate.reasons)
     )
+
+
+def test_a_named_cache_folder_holds_the_forges_answers_too(
+    repo: GateRepo, fake_github: FakeGitHub, tmp_path: Path
+) -> None:
+    head = version_commit(repo)
+    fake_github.add_pull(
+        Pull(12, head, merged_at=feb(5), state="closed"),
+        approvals(head, "alice", "bob", "carol"),
+        commits=(head,),
+    )
+    env = {k: v for k, v in github_env(fake_github.url, tmp_path).items() if k != "GAC_CACHE_DIR"}
+    mine = tmp_path / "mine"
+    assert gate_for(assess(LintRequest(repo.root, today=TODAY, environ=env, cache_dir=mine))).passed
+    assert any((mine / "forge").rglob("*")), "the forge's answers are beside the parse cache"
+    served = len(fake_github.seen)
+    offline = assess(LintRequest(repo.root, today=TODAY, environ=env, cache_dir=mine, offline=True))
+    assert gate_for(offline).passed and len(fake_github.seen) == served
