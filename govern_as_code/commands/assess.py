@@ -170,7 +170,7 @@ def assess(request: LintRequest) -> Assessment:
     finally:
         verifier.close()
     context = RuleContext(portfolio, trust, today, evidence, history, ignore)
-    assessment = _finish(context, request, revision=head, as_of=as_of)
+    assessment = _finish(context, request, revision=head, as_of=as_of, log=log)
     store.save()  # after the rules: what their problems pointed at is cached with positions
     if request.report_history:
         since = deployed_since(repo, head, portfolio)
@@ -179,7 +179,6 @@ def assess(request: LintRequest) -> Assessment:
     if log is not None:
         assessment.status = replace(
             assessment.status,
-            stage_events=_stage_events(context, log),
             history_events=log.events,
             commit_url=commit_url(remote_url(repo)),
         )
@@ -218,6 +217,7 @@ def _finish(
     request: LintRequest,
     revision: str | None,
     as_of: datetime | None = None,
+    log: GovernanceLog | None = None,
 ) -> Assessment:
     policy = resolve_policy(context.trust)
     gate_options = policy.options_of(GATE_RULE, GateOptions)
@@ -257,7 +257,7 @@ def _finish(
     status = PortfolioStatus(
         report,
         _approval_checks(context, gate_options) + _review_checks(context, verdicts),
-        _stage_events(context),
+        _stage_events(context, log),
         revision,
         as_of,
         drift_limits=_drift_limits(policy),
