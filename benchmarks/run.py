@@ -125,8 +125,8 @@ def _gac() -> list[str]:
 
 def sample(files: list[str], size: int) -> list[str]:
     """Every file, or `size` of them spread evenly over the sorted list (so every kind and
-    folder is represented in proportion): check-jsonschema at ~20 ms a file would take half
-    an hour on the large preset's 97,602 files, and both tools are timed on the same sample."""
+    folder is represented in proportion): check-jsonschema at ~4 ms a file would add six
+    minutes on the large preset's 97,602 files, and both tools are timed on the same sample."""
     if size <= 0 or len(files) <= size:
         return files
     ordered = sorted(files)
